@@ -1,0 +1,2 @@
+// Placeholder until the protocol layer lands: compiles every .proto in proto/.
+fn main() {}

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("baidu-vpc-emulator: not wired yet");
+    std::process::exit(1);
+}

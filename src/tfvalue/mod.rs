@@ -1,0 +1,88 @@
+//! Terraform's type system (go-cty) in Rust: types, values (including unknown and
+//! refined-unknown values), msgpack and JSON encodings, attribute paths and
+//! diagnostics. Nothing here knows about gRPC, providers or Baidu.
+//!
+//! The data types in this file are the contract other layers program against.
+
+mod number;
+
+pub use number::Number;
+
+use std::collections::BTreeMap;
+
+/// A cty type. Object attribute order is irrelevant to cty, so a sorted map
+/// keeps encodings deterministic (msgpack objects are written in key order).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Type {
+    Bool,
+    Number,
+    String,
+    /// cty.DynamicPseudoType: the concrete type travels with the value.
+    Dynamic,
+    List(Box<Type>),
+    Set(Box<Type>),
+    Map(Box<Type>),
+    Object(BTreeMap<String, Type>),
+    Tuple(Vec<Type>),
+}
+
+/// A cty value. Values are untyped trees; encoders and decoders take the
+/// [`Type`] alongside, as cty's msgpack format does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    /// Not known until apply. Refinements narrow what the final value can be.
+    Unknown(Refinements),
+    Bool(bool),
+    Number(Number),
+    String(String),
+    List(Vec<Value>),
+    /// Elements in a canonical order with duplicates removed.
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Object(BTreeMap<String, Value>),
+    Tuple(Vec<Value>),
+    /// A value in a position of type [`Type::Dynamic`], carrying its concrete type.
+    Dynamic(Type, Box<Value>),
+}
+
+/// What Terraform knows about an unknown value (msgpack extension 12).
+/// All fields empty means a plain unknown (extension 0).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Refinements {
+    /// `Some(false)`: definitely not null.
+    pub nullness: Option<bool>,
+    pub string_prefix: Option<String>,
+    pub number_lower: Option<(Number, bool)>,
+    pub number_upper: Option<(Number, bool)>,
+    pub length_lower: Option<u64>,
+    pub length_upper: Option<u64>,
+}
+
+/// A path to an attribute or element inside a value, as diagnostics and
+/// `requires_replace` carry them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct AttributePath(pub Vec<PathStep>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathStep {
+    Attribute(String),
+    ElementKeyString(String),
+    ElementKeyInt(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A user-facing problem. `attribute` makes Terraform point at the offending
+/// configuration line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub summary: String,
+    pub detail: String,
+    pub attribute: Option<AttributePath>,
+}
