@@ -1,1 +1,11 @@
-//! (filled in by its issue)
+//! Baidu AI Cloud (BCE) VPC peering API client. Knows nothing about Terraform.
+//!
+//! - [`credentials`]: access keys; [`credentials::SecretString`] holds every secret.
+//! - [`uri`]: BCE's `UriEncode` and query/path decoding.
+//! - [`signer`]: the `bce-auth-v1` signature, usable both to sign and to verify.
+
+pub mod credentials;
+pub mod signer;
+pub mod uri;
+
+pub use credentials::{Credentials, SecretString};
