@@ -3,9 +3,12 @@
 //! - [`credentials`]: access keys; [`credentials::SecretString`] holds every secret.
 //! - [`uri`]: BCE's `UriEncode` and query/path decoding.
 //! - [`signer`]: the `bce-auth-v1` signature, usable both to sign and to verify.
+//! - [`error`]: [`error::ApiError`] (what the service said) and [`error::ClientError`].
 
 pub mod credentials;
+pub mod error;
 pub mod signer;
 pub mod uri;
 
 pub use credentials::{Credentials, SecretString};
+pub use error::{ApiError, ClientError, OpContext, Operation};
