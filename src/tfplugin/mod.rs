@@ -2,4 +2,7 @@
 //! handshake, AutoMTLS, the supporting services (health, controller, stdio),
 //! debug/reattach mode and hclog-format logging. Knows nothing about Baidu.
 
+pub mod conn;
+pub mod handshake;
+pub mod listener;
 pub mod proto;
