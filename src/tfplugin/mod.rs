@@ -6,3 +6,4 @@ pub mod conn;
 pub mod handshake;
 pub mod listener;
 pub mod proto;
+pub mod tls;
