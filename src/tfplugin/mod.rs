@@ -9,6 +9,7 @@ pub mod conn;
 pub mod handshake;
 pub mod incoming;
 pub mod listener;
+pub mod logging;
 pub mod proto;
 pub mod reattach;
 pub mod serve;
