@@ -95,7 +95,10 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(error) => {
-            tracing::error!(error = &error as &dyn std::error::Error, "provider server failed");
+            tracing::error!(
+                error = &error as &dyn std::error::Error,
+                "provider server failed"
+            );
             ExitCode::FAILURE
         }
     }
