@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::json::{json_path, pretty};
+use super::json::{diagnostics_text, json_path, pretty};
 use super::output::TfOutput;
 use super::provider_config::PROVIDER_ADDR;
 use super::terraform::Terraform;
@@ -246,6 +246,22 @@ impl TfWorkdir {
             valid,
             "validate's exit code disagrees with its JSON:\n{out}"
         );
+        json
+    }
+
+    /// `terraform validate -json` that must say valid; on failure shows the
+    /// diagnostics and the whole run (with the `TF_LOG` tail when logging is on:
+    /// that is where a provider's own stderr ends up).
+    #[track_caller]
+    pub fn validate_ok(&self) -> Value {
+        let out = self.run(&["validate", "-json", "-no-color"]);
+        let json = out.json();
+        if json.get("valid") != Some(&Value::Bool(true)) || !out.success() {
+            panic!(
+                "configuration is not valid:\n{}\n{out}",
+                diagnostics_text(&json)
+            );
+        }
         json
     }
 
