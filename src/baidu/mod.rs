@@ -4,9 +4,11 @@
 //! - [`uri`]: BCE's `UriEncode` and query/path decoding.
 //! - [`signer`]: the `bce-auth-v1` signature, usable both to sign and to verify.
 //! - [`error`]: [`error::ApiError`] (what the service said) and [`error::ClientError`].
+//! - [`model`]: request bodies and response objects of the peering API.
 
 pub mod credentials;
 pub mod error;
+pub mod model;
 pub mod signer;
 pub mod uri;
 
