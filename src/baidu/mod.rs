@@ -6,9 +6,11 @@
 //! - [`error`]: [`error::ApiError`] (what the service said) and [`error::ClientError`].
 //! - [`model`]: request bodies and response objects of the peering API.
 
+pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod model;
+pub mod retry;
 pub mod signer;
 pub mod uri;
 
