@@ -8,6 +8,7 @@
 //! - [`retry`]: backoff policy and the caller's cancellation/deadline ([`retry::Limits`]).
 //! - [`client`]: [`client::BaiduClient`], the signed HTTP transport with safe retries.
 //! - [`peerconn`]: the 13 peering operations as methods of [`client::BaiduClient`].
+//! - [`waiter`]: polling until a status settles.
 
 pub mod client;
 pub mod credentials;
@@ -17,9 +18,11 @@ pub mod peerconn;
 pub mod retry;
 pub mod signer;
 pub mod uri;
+pub mod waiter;
 
 pub use client::{BaiduClient, CallOptions, ClientConfig, ConfigError};
 pub use credentials::{Credentials, SecretString};
 pub use error::{ApiError, ClientError, OpContext, Operation};
 pub use model::{DnsStatus, PeerConn, PeerConnStatus, Role};
 pub use retry::{Limits, RetryPolicy};
+pub use waiter::{WaitConfig, WaitError};

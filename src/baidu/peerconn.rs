@@ -16,9 +16,10 @@ use super::client::{
 use super::error::{ClientError, OpContext, Operation};
 use super::model::{
     CreatePeerConnRequest, CreatePeerConnResponse, ListPeerConnsQuery, ListPeerConnsResponse,
-    PeerConn, RenewPeerConnRequest, ResizePeerConnRequest, Role, UpdateDeleteProtectRequest,
-    UpdatePeerConnRequest,
+    PeerConn, PeerConnStatus, RenewPeerConnRequest, ResizePeerConnRequest, Role,
+    UpdateDeleteProtectRequest, UpdatePeerConnRequest,
 };
+use super::waiter::{wait_for_status, WaitConfig, WaitError};
 
 /// `/v1/peerconn`.
 pub const PEERCONN_PATH: &str = "/v1/peerconn";
@@ -427,6 +428,35 @@ impl BaiduClient {
             body: Some(&body),
         };
         self.mutate(m, opts).await
+    }
+}
+
+impl BaiduClient {
+    /// Polls one side's status until it is in `target` or `failure`, within the
+    /// limits of `wait` (each GET is also cut short by them). A peering that no
+    /// longer exists reads as [`PeerConnStatus::Deleted`] (so a delete waits for
+    /// `[Deleted]`), one without a status as `Other("")`.
+    pub async fn wait_peerconn_status(
+        &self,
+        id: &str,
+        role: Role,
+        target: &[PeerConnStatus],
+        failure: &[PeerConnStatus],
+        wait: &WaitConfig,
+    ) -> Result<PeerConnStatus, WaitError<PeerConnStatus, ClientError>> {
+        let opts = CallOptions {
+            client_token: None,
+            limits: wait.limits.clone(),
+        };
+        let (opts, role) = (&opts, &role);
+        wait_for_status(wait, target, failure, || async move {
+            let found = self.find_peerconn(id, role.clone(), opts).await?;
+            Ok(match found {
+                None => PeerConnStatus::Deleted,
+                Some(pc) => pc.status.unwrap_or(PeerConnStatus::Other(String::new())),
+            })
+        })
+        .await
     }
 }
 
