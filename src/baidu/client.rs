@@ -477,7 +477,7 @@ impl BaiduClient {
                 } else {
                     ClientError::Transport {
                         context: req.context.clone(),
-                        source: e,
+                        error: e,
                     }
                 };
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
