@@ -18,8 +18,8 @@ use tfbaidu::baidu::model::{
 use tfbaidu::baidu::signer::{format_timestamp, parse_authorization, RequestToSign};
 use tfbaidu::baidu::uri::{decode_path, decode_query};
 use tfbaidu::baidu::{
-    BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, Operation, PeerConnStatus,
-    RetryPolicy, Role, SecretString, WaitConfig, WaitError,
+    BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, DnsStatus, Operation,
+    PeerConnStatus, RetryPolicy, Role, SecretString, WaitConfig, WaitError,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -1019,6 +1019,41 @@ async fn waiter_reads_a_vanished_peering_as_deleted_and_reports_failures() {
         ),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn dns_waiter_polls_the_requested_side_until_open() {
+    let mock = start(|_, n| {
+        let dns = ["close", "wait", "syncing", "open"][n.min(3)];
+        Reply::ok(&format!(
+            r#"{{"peerConnId":"{ID}","status":"active","dnsStatus":"{dns}"}}"#
+        ))
+    });
+    let c = client(&mock, fast_retry(0));
+    let wait = WaitConfig {
+        first_interval: Duration::from_millis(1),
+        ..WaitConfig::default()
+    };
+    let got = c
+        .wait_peerconn_dns_status(ID, Role::Acceptor, &[DnsStatus::Open], &[], &wait)
+        .await
+        .unwrap();
+    assert_eq!(got, DnsStatus::Open);
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 4);
+    assert!(requests.iter().all(|r| r.raw_query == "role=acceptor"));
+
+    // A peering that vanishes mid-wait ends it with a not-found error.
+    let mock = start(|_, _| Reply::error(404, "NoSuchObject", "r"));
+    let c = client(&mock, fast_retry(0));
+    let err = c
+        .wait_peerconn_dns_status(ID, Role::Initiator, &[DnsStatus::Open], &[], &wait)
+        .await
+        .unwrap_err();
+    match err {
+        WaitError::Poll { error, last: None } => assert!(error.is_not_found()),
+        other => panic!("unexpected {other}"),
+    }
 }
 
 #[tokio::test]

@@ -15,9 +15,9 @@ use super::client::{
 };
 use super::error::{ClientError, OpContext, Operation};
 use super::model::{
-    CreatePeerConnRequest, CreatePeerConnResponse, ListPeerConnsQuery, ListPeerConnsResponse,
-    PeerConn, PeerConnStatus, RenewPeerConnRequest, ResizePeerConnRequest, Role,
-    UpdateDeleteProtectRequest, UpdatePeerConnRequest,
+    CreatePeerConnRequest, CreatePeerConnResponse, DnsStatus, ListPeerConnsQuery,
+    ListPeerConnsResponse, PeerConn, PeerConnStatus, RenewPeerConnRequest, ResizePeerConnRequest,
+    Role, UpdateDeleteProtectRequest, UpdatePeerConnRequest,
 };
 use super::waiter::{wait_for_status, WaitConfig, WaitError};
 
@@ -455,6 +455,30 @@ impl BaiduClient {
                 None => PeerConnStatus::Deleted,
                 Some(pc) => pc.status.unwrap_or(PeerConnStatus::Other(String::new())),
             })
+        })
+        .await
+    }
+
+    /// Polls one side's `dnsStatus` until it is in `target` or `failure` (e.g.
+    /// open: target `[Open]` through `wait`/`syncing`; close: target `[Close]`
+    /// through `closing`). A missing status reads as `Other("")`; a vanished
+    /// peering ends the wait with a not-found poll error.
+    pub async fn wait_peerconn_dns_status(
+        &self,
+        id: &str,
+        role: Role,
+        target: &[DnsStatus],
+        failure: &[DnsStatus],
+        wait: &WaitConfig,
+    ) -> Result<DnsStatus, WaitError<DnsStatus, ClientError>> {
+        let opts = CallOptions {
+            client_token: None,
+            limits: wait.limits.clone(),
+        };
+        let (opts, role) = (&opts, &role);
+        wait_for_status(wait, target, failure, || async move {
+            let pc = self.get_peerconn(id, role.clone(), opts).await?;
+            Ok(pc.dns_status.unwrap_or(DnsStatus::Other(String::new())))
         })
         .await
     }
