@@ -6,7 +6,7 @@
 
 mod number;
 
-pub use number::Number;
+pub use number::{Number, NumberError, MAX_DECIMAL_EXPONENT};
 
 use std::collections::BTreeMap;
 
