@@ -516,7 +516,10 @@ mod tests {
 
     #[test]
     fn float_conversions() {
-        assert_eq!(Number::from_f64(1.5).map(|v| v.to_string()), Ok("1.5".into()));
+        assert_eq!(
+            Number::from_f64(1.5).map(|v| v.to_string()),
+            Ok("1.5".into())
+        );
         assert_eq!(
             Number::from_f64(0.1).map(|v| v.to_string()),
             Ok("0.1000000000000000055511151231257827021181583404541015625".into())
@@ -544,7 +547,13 @@ mod tests {
         assert!(n("-1e400") > Number::NegInfinity);
         assert!(n("1e400") < Number::PosInfinity);
         assert!(n("0.25") < n("0.3"));
-        let mut v = vec![n("2"), Number::PosInfinity, n("-3.5"), Number::NegInfinity, n("0")];
+        let mut v = [
+            n("2"),
+            Number::PosInfinity,
+            n("-3.5"),
+            Number::NegInfinity,
+            n("0"),
+        ];
         v.sort();
         let text: Vec<String> = v.iter().map(ToString::to_string).collect();
         assert_eq!(text, ["-Inf", "-3.5", "0", "2", "+Inf"]);
