@@ -1,7 +1,7 @@
 //! Errors of the codecs and the conformance check. Each carries the path of
 //! the value where the problem was found.
 
-use super::{AttributePath, NumberError, TypeJsonError};
+use super::{AttributePath, NumberError, PathStep, TypeJsonError};
 
 /// Renders `path: ` before a message, or nothing at the root.
 fn at(path: &AttributePath) -> String {
@@ -56,15 +56,36 @@ pub enum DecodeErrorKind {
     OversizeRefinement,
     #[error("failed to decode msgpack extension body: {0}")]
     InvalidRefinement(&'static str),
+    /// Nesting deeper than any real schema (guards the stack).
+    #[error("value nested more than {0} levels deep")]
+    TooDeep(usize),
     /// Not well-formed msgpack or JSON at all.
     #[error("malformed input: {0}")]
     Syntax(String),
 }
 
 impl DecodeError {
-    pub(crate) fn new(path: &AttributePath, kind: DecodeErrorKind) -> Self {
+    pub fn new(path: &AttributePath, kind: DecodeErrorKind) -> Self {
         DecodeError {
             path: path.clone(),
+            kind,
+        }
+    }
+
+    /// The same error seen from the parent value: `step` is prepended.
+    /// Decoders build paths this way, only on failure, so successful
+    /// decoding never allocates path steps.
+    pub(crate) fn within(mut self, step: PathStep) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+}
+
+/// An error at the root; enclosing decoders prepend their steps.
+impl From<DecodeErrorKind> for DecodeError {
+    fn from(kind: DecodeErrorKind) -> Self {
+        DecodeError {
+            path: AttributePath::root(),
             kind,
         }
     }
@@ -124,11 +145,32 @@ pub enum EncodeErrorKind {
 }
 
 impl EncodeError {
-    pub(crate) fn new(path: &AttributePath, kind: impl Into<EncodeErrorKind>) -> Self {
+    pub fn new(path: &AttributePath, kind: impl Into<EncodeErrorKind>) -> Self {
         EncodeError {
             path: path.clone(),
             kind: kind.into(),
         }
+    }
+
+    /// The same error seen from the parent value: `step` is prepended.
+    pub(crate) fn within(mut self, step: PathStep) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+}
+
+impl From<EncodeErrorKind> for EncodeError {
+    fn from(kind: EncodeErrorKind) -> Self {
+        EncodeError {
+            path: AttributePath::root(),
+            kind,
+        }
+    }
+}
+
+impl From<Mismatch> for EncodeError {
+    fn from(kind: Mismatch) -> Self {
+        EncodeErrorKind::from(kind).into()
     }
 }
 

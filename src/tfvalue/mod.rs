@@ -8,6 +8,7 @@ mod conformance;
 mod diagnostic;
 mod error;
 pub mod json;
+pub mod msgpack;
 mod number;
 mod ordering;
 mod path;
@@ -21,6 +22,7 @@ pub use diagnostic::Diagnostics;
 pub use error::{
     ConformanceError, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, Mismatch,
 };
+pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, NumberError, MAX_DECIMAL_EXPONENT};
 pub use types_json::TypeJsonError;
 

@@ -254,6 +254,11 @@ impl Value {
         }
     }
 
+    /// Whether a known collection or structural value has no elements.
+    pub fn is_empty(&self) -> Option<bool> {
+        self.len().map(|n| n == 0)
+    }
+
     /// A short name of the value's shape for messages: `string`, `object`, …
     pub fn kind_name(&self) -> &'static str {
         match self {
