@@ -4,6 +4,7 @@
 //!
 //! The data types in this file are the contract other layers program against.
 
+mod attributes;
 mod conformance;
 mod diagnostic;
 mod error;

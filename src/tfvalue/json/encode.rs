@@ -2,6 +2,7 @@
 //! byte as cty writes it.
 
 use super::string::write_json_string;
+use crate::tfvalue::attributes::zip_attributes;
 use crate::tfvalue::{EncodeError, EncodeErrorKind, Mismatch, Number, PathStep, Type, Value};
 
 type Result<T> = std::result::Result<T, EncodeError>;
@@ -61,29 +62,21 @@ fn encode(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<()> {
         }
         (Type::Object(attr_types), Value::Object(attrs)) => {
             out.push(b'{');
-            let mut present = 0;
-            for (i, (name, attr_ty)) in attr_types.iter().enumerate() {
+            let mut zip = zip_attributes(attr_types, attrs);
+            for (i, (name, attr_ty, attr)) in zip.by_ref().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
                 write_json_string(out, name);
                 out.push(b':');
-                match attrs.get(name) {
-                    Some(v) => {
-                        present += 1;
-                        encode(out, v, attr_ty)
-                            .map_err(|e| e.within(PathStep::Attribute(name.clone())))?;
-                    }
+                match attr {
+                    Some(v) => encode(out, v, attr_ty)
+                        .map_err(|e| e.within(PathStep::Attribute(name.clone())))?,
                     None => out.extend_from_slice(b"null"),
                 }
             }
-            if present < attrs.len() {
-                let extra = attrs
-                    .keys()
-                    .find(|k| !attr_types.contains_key(*k))
-                    .cloned()
-                    .unwrap_or_default();
-                return Err(Mismatch::UnsupportedAttribute(extra).into());
+            if let Some(extra) = zip.extra() {
+                return Err(Mismatch::UnsupportedAttribute(extra.clone()).into());
             }
             out.push(b'}');
         }

@@ -2,6 +2,7 @@
 
 use super::unknown::{encode_unknown, PLAIN_UNKNOWN};
 use super::writer;
+use crate::tfvalue::attributes::zip_attributes;
 use crate::tfvalue::{EncodeError, EncodeErrorKind, Mismatch, Number, PathStep, Type, Value};
 
 type Result<T> = std::result::Result<T, EncodeError>;
@@ -63,26 +64,18 @@ fn encode(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<()> {
         }
         (Type::Object(attr_types), Value::Object(attrs)) => {
             writer::map_len(out, check_len(attr_types.len())?);
-            let mut present = 0;
-            for (name, attr_ty) in attr_types {
+            let mut zip = zip_attributes(attr_types, attrs);
+            for (name, attr_ty, attr) in zip.by_ref() {
                 check_len(name.len())?;
                 writer::str(out, name);
-                match attrs.get(name) {
-                    Some(v) => {
-                        present += 1;
-                        encode(out, v, attr_ty)
-                            .map_err(|e| e.within(PathStep::Attribute(name.clone())))?;
-                    }
+                match attr {
+                    Some(v) => encode(out, v, attr_ty)
+                        .map_err(|e| e.within(PathStep::Attribute(name.clone())))?,
                     None => writer::nil(out),
                 }
             }
-            if present < attrs.len() {
-                let extra = attrs
-                    .keys()
-                    .find(|k| !attr_types.contains_key(*k))
-                    .cloned()
-                    .unwrap_or_default();
-                return Err(Mismatch::UnsupportedAttribute(extra).into());
+            if let Some(extra) = zip.extra() {
+                return Err(Mismatch::UnsupportedAttribute(extra.clone()).into());
             }
         }
         (Type::Tuple(elem_types), Value::Tuple(items)) => {
