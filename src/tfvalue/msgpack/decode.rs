@@ -75,14 +75,23 @@ fn decode_set(r: &mut Reader<'_>, elem: &Type, depth: usize) -> Result<Value> {
 
 fn decode_map(r: &mut Reader<'_>, elem: &Type, depth: usize) -> Result<Value> {
     let len = r.map_len()?.ok_or(DecodeErrorKind::Expected("a map"))?;
-    let mut entries = BTreeMap::new();
+    let mut entries = Vec::with_capacity(len.min(1024));
     for _ in 0..len {
         let key = r.str()?.ok_or(DecodeErrorKind::NonStringKey)?;
         let v = decode(r, elem, depth + 1)
             .map_err(|e| e.within(PathStep::ElementKeyString(key.to_owned())))?;
-        entries.insert(key.to_owned(), v);
+        entries.push((key.to_owned(), v));
     }
-    Ok(Value::Map(entries))
+    Ok(Value::Map(collect_sorted(entries)))
+}
+
+/// Builds a map from entries that usually arrive in key order already (cty
+/// writes them sorted). `BTreeMap::from_iter` sorts stably and bulk-builds
+/// the tree, keeping the last of duplicate keys, which is several times
+/// cheaper than inserting one by one (each insert may split a node and
+/// shift 160-byte values).
+fn collect_sorted(entries: Vec<(String, Value)>) -> BTreeMap<String, Value> {
+    entries.into_iter().collect()
 }
 
 fn decode_object(
@@ -91,7 +100,7 @@ fn decode_object(
     depth: usize,
 ) -> Result<Value> {
     let len = r.map_len()?.ok_or(DecodeErrorKind::Expected("an object"))?;
-    let mut attrs = BTreeMap::new();
+    let mut entries = Vec::with_capacity(attr_types.len());
     for _ in 0..len {
         let key = r.str()?.ok_or(DecodeErrorKind::NonStringKey)?;
         let Some((name, attr_ty)) = attr_types.get_key_value(key) else {
@@ -99,13 +108,12 @@ fn decode_object(
         };
         let v = decode(r, attr_ty, depth + 1)
             .map_err(|e| e.within(PathStep::Attribute(name.clone())))?;
-        attrs.insert(name.clone(), v);
+        entries.push((name.clone(), v));
     }
+    let mut attrs = collect_sorted(entries);
     if attrs.len() < attr_types.len() {
         for name in attr_types.keys() {
-            if !attrs.contains_key(name) {
-                attrs.insert(name.clone(), Value::Null);
-            }
+            attrs.entry(name.clone()).or_insert(Value::Null);
         }
     }
     Ok(Value::Object(attrs))
