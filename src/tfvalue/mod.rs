@@ -3,6 +3,21 @@
 //! diagnostics. Nothing here knows about gRPC, providers or Baidu.
 //!
 //! The data types in this file are the contract other layers program against.
+//!
+//! What users of the codecs should know:
+//! - Values in `dynamic` positions come back as [`Value::Dynamic`]`(type, v)`
+//!   (a plain [`Value::Null`] / [`Value::Unknown`] when untyped). Accessors
+//!   and paths look through the wrapper; encoders also accept a bare value
+//!   there and use its [`Value::implied_type`].
+//! - [`encode_msgpack`] writes refined unknowns as extension 12 (only the
+//!   refinements that apply to the type), plain ones as extension 0, so
+//!   values echoed back to Terraform keep exactly what Terraform sent.
+//! - Objects may omit attributes when encoding (written as null) and decode
+//!   with every attribute present (missing ones null); extra attributes are
+//!   errors, except with [`JsonDecodeOptions::ignore_unknown_attributes`].
+//! - Sets are kept canonical (sorted, duplicates removed) by the decoders,
+//!   [`Value::set`], [`Value::transform`] and [`Value::canonicalize`].
+//! - Strings are not NFC-normalised here (Terraform sends them normalised).
 
 mod attributes;
 mod conformance;
