@@ -254,12 +254,12 @@ pub enum ClientError {
     /// The service answered with an error status.
     #[error(transparent)]
     Api(#[from] ApiError),
-    /// Connecting, sending or receiving failed.
-    #[error("{context} failed: cannot reach the Baidu API: {source}")]
+    /// Connecting, sending or receiving failed. The message includes the whole
+    /// cause chain (e.g. "connection refused"), which is where the useful part is.
+    #[error("{context} failed: cannot reach the Baidu API: {}", Chain(error))]
     Transport {
         context: OpContext,
-        #[source]
-        source: reqwest::Error,
+        error: reqwest::Error,
     },
     /// No answer within the per-request timeout.
     #[error("{context} failed: no answer from the Baidu API within {timeout:?}")]
@@ -308,6 +308,21 @@ pub enum ClientError {
     /// The request could not be built (e.g. an argument that cannot be serialized).
     #[error("{context} failed: invalid request: {detail}")]
     InvalidRequest { context: OpContext, detail: String },
+}
+
+/// An error and its sources, joined by ": ".
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(e) = source {
+            write!(f, ": {e}")?;
+            source = e.source();
+        }
+        Ok(())
+    }
 }
 
 struct LastError<'a>(&'a Option<Box<ClientError>>);

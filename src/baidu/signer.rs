@@ -11,6 +11,22 @@
 //! can recompute the signature of a request it received: parse the header with
 //! [`parse_authorization`], then call [`ParsedAuthorization::verify`] with the
 //! decoded path, the decoded query pairs and the received headers.
+//!
+//! A server-side check, in outline:
+//!
+//! ```text
+//! let parsed  = signer::parse_authorization(authorization_header)?;      // -> InvalidHTTPAuthHeader
+//! let secret  = secret_key_of(&parsed.access_key)?;                      // -> InvalidAccessKeyId
+//! let path    = uri::decode_path(request_uri.path());
+//! let query   = uri::decode_query(request_uri.query().unwrap_or(""));   // `?accept` == `?accept=`
+//! let headers = every received header as (name, value) strings, Host included;
+//! parsed.verify(&secret, &RequestToSign { method, path: &path, query: &query, headers: &headers })?;
+//! // -> SignatureDoesNotMatch; freshness is policy: compare parsed.timestamp /
+//! //    parsed.expires_at() with the server clock (-> RequestExpired)
+//! ```
+//!
+//! An empty signedHeaders field means the default set (Python SDK); a non-empty
+//! one means exactly the listed headers (Go SDK, this client).
 
 use std::collections::BTreeSet;
 

@@ -1,0 +1,71 @@
+# terraform-provider-baidu: everyday entry points.
+#   make demo   the main job (for now: builds both binaries; see the target)
+#   make test   every check there is, exactly what CI runs (.ci/run)
+# Everything uses cargo's one `dev` profile, so builds, tests and lint share target/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+
+.PHONY: help demo test build install fmt lint tools tools-terraform tools-python
+
+help:
+	@echo "make demo    build the provider and the emulator (the demo itself comes with the resource issue)"
+	@echo "make test    install pinned tools, then fmt check, clippy, and every test (what CI runs)"
+	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
+	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
+	@echo "make fmt     cargo fmt"
+	@echo "make lint    cargo fmt --check and cargo clippy --all-targets -D warnings"
+	@echo "make install TODO: not implemented yet"
+
+build:
+	$(CARGO) build --bins
+
+# Honest placeholder: there is no resource yet, so nothing to apply against the emulator.
+demo: build
+	@echo
+	@echo "Built target/debug/terraform-provider-baidu and target/debug/baidu-vpc-emulator."
+	@echo "The demo (emulator + 'terraform apply' of a baidu_peerconn) arrives with the"
+	@echo "baidu_peerconn resource issue; until then there is nothing more to show."
+
+tools: tools-terraform tools-python
+
+tools-terraform:
+	scripts/install-terraform.sh
+
+tools-python:
+	scripts/install-bce-sdk.sh
+
+fmt:
+	$(CARGO) fmt
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+# TODO(packaging issue): build the provider and place it in a filesystem mirror
+# (~/.terraform.d/plugins/registry.terraform.io/baidu/baidu/<version>/<os_arch>/),
+# so that `terraform init` finds it without dev_overrides.
+install:
+	@echo "make install is not implemented yet (TODO: packaging issue)." >&2
+	@echo "Meanwhile use dev_overrides as README.md shows." >&2
+	@exit 2
+
+# Runs every step even after a failure, so one run shows everything that is wrong,
+# then prints a summary and fails if any step failed.
+test:
+	@status=0; summary=""; \
+	step() { \
+	  local name="$$1"; shift; local start=$$SECONDS result; \
+	  echo; echo "==> $$name: $$*"; \
+	  if "$$@"; then result=ok; else result=FAILED; status=1; fi; \
+	  summary+="$$(printf '  %-7s %-26s %5ss' "$$result" "$$name" "$$((SECONDS - start))")"$$'\n'; \
+	}; \
+	step "install Terraform" scripts/install-terraform.sh; \
+	step "install Python SDK" scripts/install-bce-sdk.sh; \
+	step "cargo fmt --check" $(CARGO) fmt --check; \
+	step "cargo clippy" $(CARGO) clippy --all-targets -- -D warnings; \
+	step "cargo test" $(CARGO) test --no-fail-fast; \
+	echo; echo "==> make test summary"; printf '%s' "$$summary"; \
+	if [ "$$status" = 0 ]; then echo "make test: all steps passed"; else echo "make test: FAILED"; fi; \
+	exit $$status
