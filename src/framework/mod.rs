@@ -5,18 +5,36 @@
 //! accepts (see `tfplugin5-protocol.md` §6).
 //!
 //! Layering: this module knows the type system (`tfvalue`) and the wire
-//! (`tfplugin`), and nothing about Baidu.
+//! (`tfplugin`), and nothing about Baidu. Inside it, `server` expresses each
+//! operation on decoded values and `dispatch` adds the wire: decoding,
+//! encoding, logging and the gRPC trait.
 
+pub mod context;
+pub mod data_source;
 pub mod diagnostics;
 pub mod duration;
 pub(crate) mod plan;
+pub(crate) mod private;
+pub mod provider;
+pub mod resource;
 pub mod schema;
+pub(crate) mod server;
 pub mod timeouts;
+pub(crate) mod typejson;
+pub mod upgrade;
 pub(crate) mod validate;
 pub mod validators;
 pub(crate) mod values;
 
+pub use context::{Context, Deadline, Interrupted};
+pub use data_source::DataSource;
 pub use diagnostics::Diagnostics;
-pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use provider::{ConfigureRequest, DataSourceList, Provider, ResourceList};
+pub use resource::{
+    CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource, UpdateRequest,
+    UpgradeRequest,
+};
+pub use schema::{Attribute, Block, Description, NestedBlock, Nesting, ReplaceCheck, Schema};
+pub use server::FrameworkError;
 pub use timeouts::{Operation, Timeouts};
 pub use validators::Validator;
