@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::context::Context;
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::schema::Schema;
 use crate::tfvalue::Value;
 

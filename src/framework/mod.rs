@@ -11,7 +11,6 @@
 
 pub mod context;
 pub mod data_source;
-pub mod diagnostics;
 pub mod duration;
 pub(crate) mod plan;
 pub(crate) mod private;
@@ -20,7 +19,6 @@ pub mod resource;
 pub mod schema;
 pub(crate) mod server;
 pub mod timeouts;
-pub(crate) mod typejson;
 pub mod upgrade;
 pub(crate) mod validate;
 pub mod validators;
@@ -28,7 +26,7 @@ pub(crate) mod values;
 
 pub use context::{Context, Deadline, Interrupted};
 pub use data_source::DataSource;
-pub use diagnostics::Diagnostics;
+pub use crate::tfvalue::Diagnostics;
 pub use provider::{ConfigureRequest, DataSourceList, Provider, ResourceList};
 pub use resource::{
     CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource, UpdateRequest,

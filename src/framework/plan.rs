@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 
 use super::schema::{Attribute, Block, Nesting, ReplaceCheck, Schema};
 use super::timeouts::TIMEOUTS_BLOCK;
-use super::values::{attr_path, get_attr, index_path, is_unknown, key_path, values_equal};
+use super::values::values_equal;
 use crate::tfvalue::{AttributePath, Refinements, Value};
 
 static NULL: Value = Value::Null;
@@ -58,7 +58,7 @@ pub(crate) fn plan_change(
             requires_replace: Vec::new(),
         };
     }
-    let root = AttributePath::default();
+    let root = AttributePath::root();
     let prior_obj = non_null(Some(prior));
     let mut planned = proposed.clone();
 
@@ -150,7 +150,7 @@ fn equal_ignoring_timeouts(schema: &Schema, prior: &Value, planned: &Value) -> b
 fn child<'a>(v: &'a Value, name: &str) -> &'a Value {
     match v {
         Value::Unknown(_) => &UNKNOWN,
-        _ => get_attr(v, name).unwrap_or(&NULL),
+        _ => v.get_attr(name).unwrap_or(&NULL),
     }
 }
 
@@ -176,7 +176,7 @@ fn walk_planned(
             let prior_v = prior.map(|p| child(p, &attr.name));
             visit(
                 attr,
-                &attr_path(path, &attr.name),
+                &path.clone().attr(&attr.name),
                 prior_v,
                 child(config, &attr.name),
                 slot,
@@ -187,7 +187,7 @@ fn walk_planned(
         let Some(slot) = planned_attrs.get_mut(&nested.type_name) else {
             continue;
         };
-        let bpath = attr_path(path, &nested.type_name);
+        let bpath = path.clone().attr(&nested.type_name);
         let prior_b = non_null(prior.map(|p| child(p, &nested.type_name)));
         let config_b = child(config, &nested.type_name);
         match (nested.nesting, slot) {
@@ -207,7 +207,7 @@ fn walk_planned(
                     };
                     walk_planned(
                         &nested.block,
-                        &index_path(&bpath, i),
+                        &bpath.clone().index(i as i64),
                         prior_e,
                         config_e,
                         item,
@@ -228,7 +228,7 @@ fn walk_planned(
                     };
                     walk_planned(
                         &nested.block,
-                        &key_path(&bpath, key),
+                        &bpath.clone().key(key),
                         prior_e,
                         config_e,
                         item,
@@ -273,7 +273,7 @@ fn correlate<'a>(block: &Block, candidates: &'a Value, item: &Value) -> Option<&
 }
 
 fn differs(prior: &Value, planned: &Value) -> bool {
-    is_unknown(planned) || !values_equal(prior, planned)
+    planned.is_unknown() || !values_equal(prior, planned)
 }
 
 /// Paths of flagged attributes and blocks whose value changes (or becomes
@@ -299,11 +299,11 @@ fn collect_replace(
                 planned: planned_v,
             })
         {
-            out.push(attr_path(path, &attr.name));
+            out.push(path.clone().attr(&attr.name));
         }
     }
     for nested in &block.blocks {
-        let bpath = attr_path(path, &nested.type_name);
+        let bpath = path.clone().attr(&nested.type_name);
         let (prior_b, config_b, planned_b) = (
             child(prior, &nested.type_name),
             child(config, &nested.type_name),
@@ -318,7 +318,7 @@ fn collect_replace(
         if !block_has_replace_rules(&nested.block) {
             continue;
         }
-        if is_unknown(planned_b) {
+        if planned_b.is_unknown() {
             if !matches!(prior_b, Value::Null) {
                 out.push(bpath);
             }
@@ -333,7 +333,7 @@ fn collect_replace(
                 for i in 0..len {
                     collect_replace(
                         &nested.block,
-                        &index_path(&bpath, i),
+                        &bpath.clone().index(i as i64),
                         list_get(prior_b, i),
                         list_get(config_b, i),
                         list_get(planned_b, i),
@@ -347,7 +347,7 @@ fn collect_replace(
                 for key in keys {
                     collect_replace(
                         &nested.block,
-                        &key_path(&bpath, key),
+                        &bpath.clone().key(key),
                         map_get(prior_b, key),
                         map_get(config_b, key),
                         map_get(planned_b, key),
@@ -456,16 +456,16 @@ pub(crate) fn check_plan_valid(
     match (config, planned) {
         (Value::Null, Value::Null) => {}
         (Value::Null, _) => out.push(PlanViolation {
-            path: AttributePath::default(),
+            path: AttributePath::root(),
             message: "planned an object for a destroy (configuration is null)".into(),
         }),
         (_, Value::Null) => out.push(PlanViolation {
-            path: AttributePath::default(),
+            path: AttributePath::root(),
             message: "planned absence of an object the configuration wants".into(),
         }),
         _ => check_block_plan(
             &schema.block,
-            &AttributePath::default(),
+            &AttributePath::root(),
             prior,
             config,
             planned,
@@ -483,8 +483,8 @@ fn check_block_plan(
     planned: &Value,
     out: &mut Vec<PlanViolation>,
 ) {
-    if is_unknown(config) {
-        if !is_unknown(planned) {
+    if config.is_unknown() {
+        if !planned.is_unknown() {
             out.push(PlanViolation {
                 path: path.clone(),
                 message: "the configuration block is unknown, so the plan must leave it unknown"
@@ -493,7 +493,7 @@ fn check_block_plan(
         }
         return;
     }
-    if is_unknown(planned) {
+    if planned.is_unknown() {
         out.push(PlanViolation {
             path: path.clone(),
             message: "a known configuration block was planned as wholly unknown".into(),
@@ -506,14 +506,14 @@ fn check_block_plan(
             child(config, &attr.name),
             child(planned, &attr.name),
         );
-        let apath = attr_path(path, &attr.name);
-        if values_equal(n, c) && is_unknown(n) == is_unknown(c) {
+        let apath = path.clone().attr(&attr.name);
+        if values_equal(n, c) && n.is_unknown() == c.is_unknown() {
             continue;
         }
         if !matches!(p, Value::Null)
             && !matches!(c, Value::Null)
             && values_equal(n, p)
-            && !is_unknown(n)
+            && !n.is_unknown()
         {
             continue;
         }
@@ -531,7 +531,7 @@ fn check_block_plan(
         });
     }
     for nested in &block.blocks {
-        let bpath = attr_path(path, &nested.type_name);
+        let bpath = path.clone().attr(&nested.type_name);
         let (p, c, n) = (
             child(prior, &nested.type_name),
             child(config, &nested.type_name),
@@ -553,7 +553,7 @@ fn check_block_plan(
                     for (i, (ce, ne)) in cs.iter().zip(ns).enumerate() {
                         check_block_plan(
                             &nested.block,
-                            &index_path(&bpath, i),
+                            &bpath.clone().index(i as i64),
                             list_get(p, i),
                             ce,
                             ne,
@@ -572,7 +572,7 @@ fn check_block_plan(
                     for (key, ce) in cs {
                         check_block_plan(
                             &nested.block,
-                            &key_path(&bpath, key),
+                            &bpath.clone().key(key),
                             map_get(p, key),
                             ce,
                             map_get(n, key),
@@ -602,7 +602,6 @@ mod tests {
     use super::*;
     use crate::framework::schema::{Attribute, NestedBlock};
     use crate::framework::timeouts::Timeouts;
-    use crate::framework::values::format_path;
     use crate::tfvalue::{Number, Type};
     use std::collections::BTreeMap;
     use std::time::Duration;
@@ -630,7 +629,7 @@ mod tests {
         }
     }
     fn paths(p: &[AttributePath]) -> Vec<String> {
-        p.iter().map(format_path).collect()
+        p.iter().map(ToString::to_string).collect()
     }
 
     fn schema() -> Schema {
@@ -734,20 +733,20 @@ mod tests {
             "status",
             "delete_protect",
         ] {
-            if get_attr(config, name) == Some(&Value::Null) {
+            if config.get_attr(name) == Some(&Value::Null) {
                 set_attr(&mut out, name, child(prior, name).clone());
             }
         }
         // billing[0].reservation[0].reservation_time_unit is optional+computed too.
-        if let (Some(Value::List(pb)), Value::Object(o)) = (get_attr(prior, "billing"), &mut out) {
+        if let (Some(Value::List(pb)), Value::Object(o)) = (prior.get_attr("billing"), &mut out) {
             if let Some(Value::List(b)) = o.get_mut("billing") {
                 for (i, e) in b.iter_mut().enumerate() {
                     if let (Some(pe), Value::Object(eo)) = (pb.get(i), e) {
                         if let (Some(Value::List(pr)), Some(Value::List(r))) =
-                            (get_attr(pe, "reservation"), eo.get_mut("reservation"))
+                            (pe.get_attr("reservation"), eo.get_mut("reservation"))
                         {
                             for (j, re) in r.iter_mut().enumerate() {
-                                if get_attr(re, "reservation_time_unit") == Some(&Value::Null) {
+                                if re.get_attr("reservation_time_unit") == Some(&Value::Null) {
                                     if let Some(p) = pr.get(j) {
                                         set_attr(
                                             re,
@@ -772,7 +771,7 @@ mod tests {
         set_attr(&mut state, "local_if_name", s("if-1"));
         set_attr(&mut state, "peer_account_id", Value::Null);
         set_attr(&mut state, "status", s("active"));
-        assert!(super::super::values::is_wholly_known(&state));
+        assert!(state.is_wholly_known());
         state
     }
 
@@ -794,7 +793,7 @@ mod tests {
         let out = plan(&Value::Null, &config());
         let p = &out.planned;
         for name in ["id", "local_if_name", "peer_account_id", "status"] {
-            assert!(is_unknown(child(p, name)), "{name} should be unknown");
+            assert!(child(p, name).is_unknown(), "{name} should be unknown");
         }
         assert_eq!(child(p, "delete_protect"), &Value::Bool(false));
         assert_eq!(child(p, "bandwidth_in_mbps"), &n(10));
@@ -822,8 +821,8 @@ mod tests {
         let out = plan(&state, &cfg);
         let p = &out.planned;
         assert_eq!(child(p, "id"), &s("peerconn-abc"));
-        assert!(is_unknown(child(p, "status")));
-        assert!(is_unknown(child(p, "local_if_name")));
+        assert!(child(p, "status").is_unknown());
+        assert!(child(p, "local_if_name").is_unknown());
         assert_eq!(child(p, "bandwidth_in_mbps"), &n(20));
         assert!(
             out.requires_replace.is_empty(),
@@ -902,7 +901,7 @@ mod tests {
         set_attr(&mut cfg, "local_vpc_id", unknown());
         let out = plan(&state, &cfg);
         assert_eq!(paths(&out.requires_replace), ["local_vpc_id"]);
-        assert!(is_unknown(child(&out.planned, "local_vpc_id")));
+        assert!(child(&out.planned, "local_vpc_id").is_unknown());
     }
 
     #[test]
@@ -931,7 +930,7 @@ mod tests {
         let out = plan_change(&schema, &prior, &config, &proposed);
         assert_eq!(paths(&out.requires_replace), ["rule[0].cidr"]);
         assert!(
-            is_unknown(child(&out.planned, "id")),
+            child(&out.planned, "id").is_unknown(),
             "something changed, id is not use_state_for_unknown"
         );
     }
@@ -989,7 +988,7 @@ mod tests {
             .iter()
             .find(|e| child(e, "cidr") == &s("c"))
             .expect("c");
-        assert!(is_unknown(child(new_rule, "rule_id")));
+        assert!(child(new_rule, "rule_id").is_unknown());
     }
 
     #[test]
@@ -1001,13 +1000,13 @@ mod tests {
         set_attr(&mut bad, "description", s("sneaky"));
         set_attr(&mut bad, "bandwidth_in_mbps", n(11));
         let v = check_plan_valid(&schema, &Value::Null, &cfg, &bad);
-        let got: Vec<_> = v.iter().map(|v| format_path(&v.path)).collect();
+        let got: Vec<_> = v.iter().map(|v| v.path.to_string()).collect();
         assert_eq!(got, ["bandwidth_in_mbps", "description"]);
         let mut no_billing = bad.clone();
         set_attr(&mut no_billing, "billing", Value::List(vec![]));
         assert!(check_plan_valid(&schema, &Value::Null, &cfg, &no_billing)
             .iter()
-            .any(|v| format_path(&v.path) == "billing"));
+            .any(|v| v.path.to_string() == "billing"));
         let _ = BTreeMap::<String, Value>::new();
     }
 }

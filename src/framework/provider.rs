@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::data_source::DataSource;
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::resource::Resource;
 use super::schema::Schema;
 use crate::tfvalue::Value;

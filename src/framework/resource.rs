@@ -9,11 +9,10 @@
 use async_trait::async_trait;
 
 use super::context::Context;
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::plan::unknown;
 use super::schema::{Attribute, Block, Schema};
 use super::upgrade;
-use super::values::{get_path, get_path_mut};
 use crate::tfvalue::{AttributePath, PathStep, Value};
 
 /// Input of [`Resource::create`].
@@ -148,7 +147,7 @@ impl<'a> PlanChange<'a> {
     /// Sets the planned value at `path`. Returns false when the path does not
     /// exist in the planned value (or when destroying).
     pub fn set_planned(&mut self, path: &AttributePath, value: Value) -> bool {
-        match self.planned.as_mut().and_then(|p| get_path_mut(p, path)) {
+        match self.planned.as_mut().and_then(|p| path.apply_to_mut(p)) {
             Some(slot) => {
                 *slot = value;
                 true
@@ -172,7 +171,7 @@ impl<'a> PlanChange<'a> {
         let computed = attribute_at(&self.schema.block, &path).is_some_and(|a| a.computed);
         let config_null = self
             .config
-            .and_then(|c| get_path(c, &path))
+            .and_then(|c| path.apply_to(c))
             .is_none_or(|v| matches!(v, Value::Null));
         if self.prior.is_none() || !computed || !config_null || !self.mark_unknown(&path) {
             return false;

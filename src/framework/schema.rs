@@ -37,8 +37,7 @@ use std::sync::Arc;
 
 use super::timeouts::{Timeouts, TIMEOUTS_BLOCK};
 use super::validators::Validator;
-use super::values::check_conforms;
-use crate::tfvalue::{AttributePath, Type, Value};
+use crate::tfvalue::{Type, Value};
 
 /// How Terraform renders a description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -598,13 +597,13 @@ fn check_block(block: &Block, prefix: &str, errors: &mut Vec<SchemaError>) {
             if !a.computed || a.required {
                 err(&path, "a default needs an optional + computed attribute");
             }
-            if !super::values::is_wholly_known(default) {
+            if !default.is_wholly_known() {
                 err(&path, "a default must be a known value");
             }
-            if let Err(e) = check_conforms(default, &a.ty, &AttributePath::default()) {
+            if let Err(e) = default.check_conformance(&a.ty) {
                 err(
                     &path,
-                    &format!("default does not match the type: {}", e.message),
+                    &format!("default does not match the type: {e}"),
                 );
             }
         }
@@ -710,7 +709,7 @@ mod tests {
         assert_eq!(attrs["set"], Value::Set(vec![]));
         assert_eq!(attrs["map"], Value::Map(BTreeMap::new()));
         assert!(matches!(&attrs["group"], Value::Object(g) if g["a"] == Value::Null));
-        assert!(check_conforms(&empty, &schema.value_type(), &AttributePath::default()).is_ok());
+        assert!(empty.conforms_to(&schema.value_type()));
         assert!(schema.check().is_empty(), "{:?}", schema.check());
     }
 

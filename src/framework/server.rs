@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::context::{Context, Deadline};
 use super::data_source::DataSource;
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::plan::{check_plan_valid, merge_paths, plan_change};
 use super::private::{imported_marker, take_import_marker};
 use super::provider::{ConfigureRequest, Provider};
@@ -21,7 +21,7 @@ use super::schema::{Schema, SchemaError};
 use super::timeouts::{Operation, TIMEOUTS_BLOCK};
 use super::validate::validate_block;
 use super::values::{
-    check_conforms, format_path, is_wholly_known, unknown_paths, unknowns_to_null, values_equal,
+    unknown_paths, unknowns_to_null, values_equal,
 };
 use crate::tfvalue::{AttributePath, Type, Value};
 
@@ -216,7 +216,7 @@ impl<P: Provider> Core<P> {
         let mut diags = Diagnostics::new();
         validate_block(
             &self.provider_schema.block,
-            &AttributePath::default(),
+            &AttributePath::root(),
             config,
             &mut diags,
         );
@@ -252,7 +252,7 @@ impl<P: Provider> Core<P> {
         let mut diags = Diagnostics::new();
         validate_block(
             &entry.schema.block,
-            &AttributePath::default(),
+            &AttributePath::root(),
             config,
             &mut diags,
         );
@@ -268,7 +268,7 @@ impl<P: Provider> Core<P> {
         let mut diags = Diagnostics::new();
         validate_block(
             &entry.schema.block,
-            &AttributePath::default(),
+            &AttributePath::root(),
             config,
             &mut diags,
         );
@@ -423,14 +423,14 @@ impl<P: Provider> Core<P> {
             merge_paths(&mut requires_replace, hook_paths);
         }
         if !diags.has_errors() {
-            if let Err(e) = check_conforms(&planned, &entry.ty, &AttributePath::default()) {
+            if let Err(e) = planned.check_conformance(&entry.ty) {
                 diags.attribute_error(
                     e.path.clone(),
                     "Provider produced an invalid plan",
                     format!(
                         "The plan for {type_name} does not match its schema at {}: {}. This is a bug in the provider.",
                         describe_path(&e.path),
-                        e.message
+                        e.kind
                     ),
                 );
             }
@@ -658,7 +658,7 @@ fn describe_path(path: &AttributePath) -> String {
     if path.0.is_empty() {
         "the top level".to_owned()
     } else {
-        format_path(path)
+        path.to_string()
     }
 }
 
@@ -677,23 +677,22 @@ fn finish_state(
     if matches!(value, Value::Null) {
         return Some(value);
     }
-    if let Err(e) = check_conforms(&value, ty, &AttributePath::default()) {
+    if let Err(e) = value.check_conformance(ty) {
         diags.error(
             "Provider produced an invalid object",
             format!(
                 "{operation} of {type_name} returned a value that does not match the schema at {}: {}. This is a bug in the provider.",
                 describe_path(&e.path),
-                e.message
+                e.kind
             ),
         );
         return None;
     }
-    if is_wholly_known(&value) {
+    if value.is_wholly_known() {
         return Some(value);
     }
     if unknowns_are_bugs {
-        let mut paths = Vec::new();
-        unknown_paths(&value, &AttributePath::default(), &mut paths);
+        let paths = unknown_paths(&value);
         let listed: Vec<String> = paths.iter().map(describe_path).collect();
         diags.error(
             "Provider returned unknown values",
@@ -710,7 +709,7 @@ fn only_timeouts_changed(schema: &Schema, prior: &Value, planned: &Value) -> boo
     let (Value::Object(p), Value::Object(n)) = (prior, planned) else {
         return false;
     };
-    if schema.timeouts.is_none() || !is_wholly_known(planned) {
+    if schema.timeouts.is_none() || !planned.is_wholly_known() {
         return false;
     }
     let strip = |m: &BTreeMap<String, Value>| {

@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::duration::{format_go_duration, parse_go_duration};
 use super::schema::{Attribute, Block, NestedBlock};
 use super::validators;
-use super::values::get_attr;
 use crate::tfvalue::Value;
 
 /// Name of the block in every schema that uses it.
@@ -120,8 +119,8 @@ impl Timeouts {
     /// valid, else the default. `None` when `op` has no declared timeout.
     pub fn resolve(&self, op: Operation, object: &Value) -> Option<Duration> {
         let default = self.default_for(op)?;
-        let configured = get_attr(object, TIMEOUTS_BLOCK)
-            .and_then(|block| get_attr(block, op.as_str()))
+        let configured = object.get_attr(TIMEOUTS_BLOCK)
+            .and_then(|block| block.get_attr(op.as_str()))
             .and_then(|v| match v {
                 Value::String(s) => parse_go_duration(s).ok(),
                 _ => None,

@@ -6,15 +6,12 @@
 //! states can still carry them; attributes or blocks added since are filled
 //! with null / empty blocks.
 
-use std::str::FromStr;
 
-use bigdecimal::BigDecimal;
 use serde_json::Value as Json;
 
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::schema::{Block, Nesting, Schema};
-use super::typejson::type_from_json;
-use super::values::{attr_path, format_path, index_path, key_path, values_equal};
+use super::values::values_equal;
 use crate::tfvalue::{AttributePath, Diagnostic, Number, Severity, Type, Value};
 
 /// An object of `schema` with only `id` set, for imports.
@@ -39,7 +36,7 @@ pub fn state_with_id(schema: &Schema, id: &str, diags: &mut Diagnostics) -> Opti
 
 /// Decodes the stored state JSON into the current schema's shape.
 pub fn decode_state_json(schema: &Schema, raw: &Json) -> Result<Value, Diagnostic> {
-    decode_block(&schema.block, raw, &AttributePath::default()).map_err(|(path, message)| {
+    decode_block(&schema.block, raw, &AttributePath::root()).map_err(|(path, message)| {
         Diagnostic {
             severity: Severity::Error,
             summary: "Cannot read the stored state".to_owned(),
@@ -48,7 +45,7 @@ pub fn decode_state_json(schema: &Schema, raw: &Json) -> Result<Value, Diagnosti
             } else {
                 format!(
                     "The stored value of {} does not fit the current schema: {message}.",
-                    format_path(&path)
+                    path.to_string()
                 )
             },
             attribute: Some(path).filter(|p| !p.0.is_empty()),
@@ -64,7 +61,7 @@ fn decode_block(block: &Block, raw: &Json, path: &AttributePath) -> DecodeResult
     };
     let mut out = std::collections::BTreeMap::new();
     for attr in &block.attributes {
-        let apath = attr_path(path, &attr.name);
+        let apath = path.clone().attr(&attr.name);
         let v = match fields.get(&attr.name) {
             None => Value::Null,
             Some(j) => decode_value(j, &attr.ty, &apath)?,
@@ -72,7 +69,7 @@ fn decode_block(block: &Block, raw: &Json, path: &AttributePath) -> DecodeResult
         out.insert(attr.name.clone(), v);
     }
     for nested in &block.blocks {
-        let bpath = attr_path(path, &nested.type_name);
+        let bpath = path.clone().attr(&nested.type_name);
         let raw_b = fields.get(&nested.type_name).unwrap_or(&Json::Null);
         let v = match (nested.nesting, raw_b) {
             (_, Json::Null) => nested.empty_value(),
@@ -80,12 +77,12 @@ fn decode_block(block: &Block, raw: &Json, path: &AttributePath) -> DecodeResult
             (Nesting::List | Nesting::Set, Json::Array(items)) => {
                 let mut elems = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    elems.push(decode_block(&nested.block, item, &index_path(&bpath, i))?);
+                    elems.push(decode_block(&nested.block, item, &bpath.clone().index(i as i64))?);
                 }
                 if nested.nesting == Nesting::List {
                     Value::List(elems)
                 } else {
-                    Value::Set(dedupe(elems))
+                    Value::set(dedupe(elems))
                 }
             }
             (Nesting::Map, Json::Object(entries)) => {
@@ -93,7 +90,7 @@ fn decode_block(block: &Block, raw: &Json, path: &AttributePath) -> DecodeResult
                 for (k, item) in entries {
                     m.insert(
                         k.clone(),
-                        decode_block(&nested.block, item, &key_path(&bpath, k))?,
+                        decode_block(&nested.block, item, &bpath.clone().key(k))?,
                     );
                 }
                 Value::Map(m)
@@ -139,18 +136,18 @@ fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
         (Type::List(e) | Type::Set(e), Json::Array(items)) => {
             let mut elems = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                elems.push(decode_value(item, e, &index_path(path, i))?);
+                elems.push(decode_value(item, e, &path.clone().index(i as i64))?);
             }
             Ok(if matches!(ty, Type::List(_)) {
                 Value::List(elems)
             } else {
-                Value::Set(dedupe(elems))
+                Value::set(dedupe(elems))
             })
         }
         (Type::Map(e), Json::Object(entries)) => {
             let mut m = std::collections::BTreeMap::new();
             for (k, item) in entries {
-                m.insert(k.clone(), decode_value(item, e, &key_path(path, k))?);
+                m.insert(k.clone(), decode_value(item, e, &path.clone().key(k))?);
             }
             Ok(Value::Map(m))
         }
@@ -159,7 +156,7 @@ fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
             for (name, attr_ty) in attrs {
                 let v = match entries.get(name) {
                     None => Value::Null,
-                    Some(j) => decode_value(j, attr_ty, &attr_path(path, name))?,
+                    Some(j) => decode_value(j, attr_ty, &path.clone().attr(name))?,
                 };
                 m.insert(name.clone(), v);
             }
@@ -168,7 +165,7 @@ fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
         (Type::Tuple(elems), Json::Array(items)) if elems.len() == items.len() => {
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, t)) in items.iter().zip(elems).enumerate() {
-                out.push(decode_value(item, t, &index_path(path, i))?);
+                out.push(decode_value(item, t, &path.clone().index(i as i64))?);
             }
             Ok(Value::Tuple(out))
         }
@@ -176,7 +173,7 @@ fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
             let (Some(t), Some(v)) = (entries.get("type"), entries.get("value")) else {
                 return fail("a dynamic value needs \"type\" and \"value\"");
             };
-            let Some(inner_ty) = type_from_json(t) else {
+            let Ok(inner_ty) = Type::from_json_value(t) else {
                 return fail("invalid type in dynamic value");
             };
             let inner = decode_value(v, &inner_ty, path)?;
@@ -187,9 +184,7 @@ fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
 }
 
 fn parse_number(s: &str) -> Option<Value> {
-    BigDecimal::from_str(s.trim())
-        .ok()
-        .map(|d| Value::Number(Number::Finite(d)))
+    Number::parse(s.trim()).ok().map(Value::Number)
 }
 
 #[cfg(test)]
@@ -234,9 +229,7 @@ mod tests {
         assert_eq!(m["id"], Value::String("peerconn-1".into()));
         assert_eq!(
             m["bandwidth"],
-            Value::Number(Number::Finite(
-                BigDecimal::from_str("12345678901234567890").expect("n")
-            ))
+Value::Number(Number::parse("12345678901234567890").expect("n"))
         );
         assert_eq!(m["new_attr"], Value::Null);
         assert_eq!(m["added_later"], Value::Null);
@@ -246,11 +239,7 @@ mod tests {
             panic!("list")
         };
         assert_eq!(b.len(), 1);
-        let check = super::super::values::check_conforms(
-            &v,
-            &schema().value_type(),
-            &AttributePath::default(),
-        );
+        let check = v.check_conformance(&schema().value_type());
         assert!(check.is_ok(), "{check:?}");
     }
 

@@ -2,9 +2,8 @@
 //! deprecation warnings, each diagnostic carrying the attribute path (and the
 //! path spelled out in its text, so it survives any rendering).
 
-use super::diagnostics::Diagnostics;
+use crate::tfvalue::Diagnostics;
 use super::schema::{Block, Nesting};
-use super::values::{attr_path, format_path, get_attr, index_path, key_path};
 use crate::tfvalue::{AttributePath, Value};
 
 /// Runs every validator of `block` against `config`. Unknown and null values
@@ -19,10 +18,10 @@ pub(crate) fn validate_block(
         return;
     }
     for attr in &block.attributes {
-        let Some(value) = get_attr(config, &attr.name) else {
+        let Some(value) = config.get_attr(&attr.name) else {
             continue;
         };
-        let apath = attr_path(path, &attr.name);
+        let apath = path.clone().attr(&attr.name);
         if matches!(value, Value::Null) {
             continue;
         }
@@ -31,9 +30,9 @@ pub(crate) fn validate_block(
                 apath.clone(),
                 "Argument is deprecated",
                 if message.is_empty() {
-                    format!("{} is deprecated.", format_path(&apath))
+                    format!("{} is deprecated.", apath.to_string())
                 } else {
-                    format!("{} is deprecated: {message}", format_path(&apath))
+                    format!("{} is deprecated: {message}", apath.to_string())
                 },
             );
         }
@@ -42,28 +41,28 @@ pub(crate) fn validate_block(
                 diags.attribute_error(
                     apath.clone(),
                     "Invalid attribute value",
-                    format!("{} {message}.", format_path(&apath)),
+                    format!("{} {message}.", apath.to_string()),
                 );
             }
         }
     }
     for nested in &block.blocks {
-        let Some(value) = get_attr(config, &nested.type_name) else {
+        let Some(value) = config.get_attr(&nested.type_name) else {
             continue;
         };
-        let bpath = attr_path(path, &nested.type_name);
+        let bpath = path.clone().attr(&nested.type_name);
         match (nested.nesting, value) {
             (Nesting::Single | Nesting::Group, v) => {
                 validate_block(&nested.block, &bpath, v, diags)
             }
             (Nesting::List, Value::List(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    validate_block(&nested.block, &index_path(&bpath, i), item, diags);
+                    validate_block(&nested.block, &bpath.clone().index(i as i64), item, diags);
                 }
             }
             (Nesting::Map, Value::Map(entries)) => {
                 for (key, item) in entries {
-                    validate_block(&nested.block, &key_path(&bpath, key), item, diags);
+                    validate_block(&nested.block, &bpath.clone().key(key), item, diags);
                 }
             }
             (Nesting::Set, Value::Set(items)) => {
