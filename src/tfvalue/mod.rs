@@ -22,6 +22,7 @@ pub use diagnostic::Diagnostics;
 pub use error::{
     ConformanceError, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, Mismatch,
 };
+pub use json::{decode_json, decode_json_with, encode_json, JsonDecodeOptions};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, NumberError, MAX_DECIMAL_EXPONENT};
 pub use types_json::TypeJsonError;
