@@ -1,4 +1,105 @@
-fn main() {
-    eprintln!("terraform-provider-baidu: not wired yet");
-    std::process::exit(1);
+//! `terraform-provider-baidu`: the plugin binary Terraform launches.
+//!
+//! Interim entry: serves the protocol-5 transport with a provider that
+//! answers UNIMPLEMENTED to every RPC until the framework dispatch is wired
+//! in (replace `InterimProvider` in the one `serve` call below).
+
+use std::process::ExitCode;
+
+use tfbaidu::tfplugin::{self, logging, tls, ServeMode, ServeOptions};
+
+/// Source address Terraform resolves `baidu/baidu` to; the reattach key.
+const PROVIDER_ADDRESS: &str = "registry.terraform.io/baidu/baidu";
+/// Provider type name (selects `TF_LOG_PROVIDER_BAIDU`).
+const PROVIDER_NAME: &str = "baidu";
+const BINARY: &str = "terraform-provider-baidu";
+
+const USAGE: &str = "\
+Usage: terraform-provider-baidu [--debug | --version | --help]
+
+Terraform / OpenTofu provider for Baidu AI Cloud VPC peering connections.
+Terraform starts this binary itself; running it by hand only makes sense with:
+
+  --debug     serve in the foreground (plaintext, no TLS) and print the
+              TF_REATTACH_PROVIDERS value to export for Terraform; Ctrl-C stops
+  --version   print the version and exit
+  --help      print this help and exit
+
+Logs are hclog JSON lines on stderr; the level comes from
+TF_LOG_PROVIDER_BAIDU, TF_LOG_PROVIDER or TF_LOG (trace, debug, info, warn, error).";
+
+/// Placeholder provider: every RPC answers UNIMPLEMENTED through the
+/// generated default stubs.
+struct InterimProvider;
+
+#[tonic::async_trait]
+impl tfplugin::proto::tfplugin5::provider_server::Provider for InterimProvider {}
+
+enum Command {
+    Serve(ServeMode),
+    Version,
+    Help,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut command = Command::Serve(ServeMode::Managed);
+    for arg in args {
+        command = match arg.as_str() {
+            "--debug" | "-debug" => Command::Serve(ServeMode::Debug),
+            "--version" | "-version" | "-v" => return Ok(Command::Version),
+            "--help" | "-help" | "-h" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument {other:?}")),
+        };
+    }
+    Ok(command)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // In managed mode stdout carries only the handshake line, so everything
+    // here that prints to stdout happens only for hand-run flags.
+    let mode = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve(mode)) => mode,
+        Ok(Command::Version) => {
+            println!("{BINARY} {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("{BINARY}: {problem}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let log_config = logging::LogConfig::from_env(PROVIDER_NAME, env!("CARGO_CRATE_NAME"));
+    if let Err(error) = logging::init(&log_config) {
+        eprintln!("{BINARY}: {error}");
+        return ExitCode::FAILURE;
+    }
+    tls::install_default_crypto_provider();
+
+    let options = match mode {
+        ServeMode::Managed => ServeOptions::managed(PROVIDER_ADDRESS),
+        ServeMode::Debug => ServeOptions::debug(PROVIDER_ADDRESS),
+    };
+    let result = tfplugin::serve(InterimProvider, options).await;
+
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is_missing_magic_cookie() => {
+            // Someone ran the binary by hand: a plain sentence, not a log line.
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            tracing::error!(
+                error = &error as &dyn std::error::Error,
+                "provider server failed"
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -2,18 +2,19 @@
 //! handshake, AutoMTLS, the supporting services (health, controller, stdio),
 //! debug/reattach mode and hclog-format logging. Knows nothing about Baidu.
 //!
-//! The entry point is [`serve`]: give it anything implementing the generated
+//! The entry point is [`serve()`]: give it anything implementing the generated
 //! [`proto::tfplugin5::provider_server::Provider`] trait.
 
 pub mod conn;
 pub mod handshake;
-pub mod incoming;
+mod incoming;
 pub mod listener;
+pub mod logging;
 pub mod proto;
 pub mod reattach;
 pub mod serve;
 pub mod services;
-pub mod signals;
+mod signals;
 pub mod tls;
 
 pub use serve::{serve, ServeError, ServeMode, ServeOptions};
