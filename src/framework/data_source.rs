@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use super::context::Context;
-use crate::tfvalue::Diagnostics;
 use super::schema::Schema;
+use crate::tfvalue::Diagnostics;
 use crate::tfvalue::Value;
 
 /// A data source type. `D` is the provider data produced by

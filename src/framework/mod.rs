@@ -10,7 +10,9 @@
 //! encoding, logging and the gRPC trait.
 
 pub mod context;
+pub(crate) mod convert;
 pub mod data_source;
+pub mod dispatch;
 pub mod duration;
 pub(crate) mod plan;
 pub(crate) mod private;
@@ -24,9 +26,10 @@ pub(crate) mod validate;
 pub mod validators;
 pub(crate) mod values;
 
+pub use crate::tfvalue::Diagnostics;
 pub use context::{Context, Deadline, Interrupted};
 pub use data_source::DataSource;
-pub use crate::tfvalue::Diagnostics;
+pub use dispatch::GrpcProvider;
 pub use provider::{ConfigureRequest, DataSourceList, Provider, ResourceList};
 pub use resource::{
     CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource, UpdateRequest,

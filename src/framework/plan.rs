@@ -98,6 +98,9 @@ pub(crate) fn plan_change(
         },
     );
 
+    // Editing set elements in place can leave them out of canonical order.
+    planned.canonicalize();
+
     let mut requires_replace = Vec::new();
     if prior_obj.is_some() {
         collect_replace(

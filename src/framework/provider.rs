@@ -6,9 +6,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::data_source::DataSource;
-use crate::tfvalue::Diagnostics;
 use super::resource::Resource;
 use super::schema::Schema;
+use crate::tfvalue::Diagnostics;
 use crate::tfvalue::Value;
 
 /// Input of [`Provider::configure`].

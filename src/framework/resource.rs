@@ -9,10 +9,10 @@
 use async_trait::async_trait;
 
 use super::context::Context;
-use crate::tfvalue::Diagnostics;
 use super::plan::unknown;
 use super::schema::{Attribute, Block, Schema};
 use super::upgrade;
+use crate::tfvalue::Diagnostics;
 use crate::tfvalue::{AttributePath, PathStep, Value};
 
 /// Input of [`Resource::create`].

@@ -601,10 +601,7 @@ fn check_block(block: &Block, prefix: &str, errors: &mut Vec<SchemaError>) {
                 err(&path, "a default must be a known value");
             }
             if let Err(e) = default.check_conformance(&a.ty) {
-                err(
-                    &path,
-                    &format!("default does not match the type: {e}"),
-                );
+                err(&path, &format!("default does not match the type: {e}"));
             }
         }
         if a.plan.use_state_for_unknown && !a.computed {

@@ -9,7 +9,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::context::{Context, Deadline};
 use super::data_source::DataSource;
-use crate::tfvalue::Diagnostics;
 use super::plan::{check_plan_valid, merge_paths, plan_change};
 use super::private::{imported_marker, take_import_marker};
 use super::provider::{ConfigureRequest, Provider};
@@ -20,9 +19,8 @@ use super::resource::{
 use super::schema::{Schema, SchemaError};
 use super::timeouts::{Operation, TIMEOUTS_BLOCK};
 use super::validate::validate_block;
-use super::values::{
-    unknown_paths, unknowns_to_null, values_equal,
-};
+use super::values::{unknown_paths, unknowns_to_null, values_equal};
+use crate::tfvalue::Diagnostics;
 use crate::tfvalue::{AttributePath, Type, Value};
 
 /// A provider that cannot be served as written (found at start-up).
@@ -417,7 +415,8 @@ impl<P: Provider> Core<P> {
             .modify_plan(&ctx, &mut change, &mut diags)
             .await;
         let (planned, hook_paths) = change.into_parts();
-        let planned = planned.unwrap_or(Value::Null);
+        let mut planned = planned.unwrap_or(Value::Null);
+        planned.canonicalize();
         let mut requires_replace = Vec::new();
         if non_null(&prior) && non_null(&planned) {
             merge_paths(&mut requires_replace, hook_paths);
@@ -670,7 +669,7 @@ fn finish_state(
     ty: &Type,
     type_name: &str,
     operation: &str,
-    value: Value,
+    mut value: Value,
     unknowns_are_bugs: bool,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
@@ -688,6 +687,8 @@ fn finish_state(
         );
         return None;
     }
+    // Resources may build sets in any order; keep stored sets canonical.
+    value.canonicalize();
     if value.is_wholly_known() {
         return Some(value);
     }

@@ -119,7 +119,8 @@ impl Timeouts {
     /// valid, else the default. `None` when `op` has no declared timeout.
     pub fn resolve(&self, op: Operation, object: &Value) -> Option<Duration> {
         let default = self.default_for(op)?;
-        let configured = object.get_attr(TIMEOUTS_BLOCK)
+        let configured = object
+            .get_attr(TIMEOUTS_BLOCK)
             .and_then(|block| block.get_attr(op.as_str()))
             .and_then(|v| match v {
                 Value::String(s) => parse_go_duration(s).ok(),

@@ -6,13 +6,11 @@
 //! states can still carry them; attributes or blocks added since are filled
 //! with null / empty blocks.
 
-
 use serde_json::Value as Json;
 
-use crate::tfvalue::Diagnostics;
 use super::schema::{Block, Nesting, Schema};
-use super::values::values_equal;
-use crate::tfvalue::{AttributePath, Diagnostic, Number, Severity, Type, Value};
+use crate::tfvalue::Diagnostics;
+use crate::tfvalue::{decode_json_with, Diagnostic, JsonDecodeOptions, Severity, Type, Value};
 
 /// An object of `schema` with only `id` set, for imports.
 pub fn state_with_id(schema: &Schema, id: &str, diags: &mut Diagnostics) -> Option<Value> {
@@ -36,161 +34,72 @@ pub fn state_with_id(schema: &Schema, id: &str, diags: &mut Diagnostics) -> Opti
 
 /// Decodes the stored state JSON into the current schema's shape.
 pub fn decode_state_json(schema: &Schema, raw: &Json) -> Result<Value, Diagnostic> {
-    decode_block(&schema.block, raw, &AttributePath::root()).map_err(|(path, message)| {
-        Diagnostic {
+    let options = JsonDecodeOptions {
+        ignore_unknown_attributes: true,
+    };
+    // Re-serialising a parsed JSON value cannot fail.
+    let bytes = serde_json::to_vec(raw).unwrap_or_default();
+    let mut value =
+        decode_json_with(&bytes, &schema.value_type(), options).map_err(|e| Diagnostic {
             severity: Severity::Error,
             summary: "Cannot read the stored state".to_owned(),
-            detail: if path.0.is_empty() {
-                format!("The stored state does not fit the current schema: {message}.")
+            detail: if e.path.is_empty() {
+                format!(
+                    "The stored state does not fit the current schema: {}.",
+                    e.kind
+                )
             } else {
                 format!(
-                    "The stored value of {} does not fit the current schema: {message}.",
-                    path.to_string()
+                    "The stored value of {} does not fit the current schema: {}.",
+                    e.path, e.kind
                 )
             },
-            attribute: Some(path).filter(|p| !p.0.is_empty()),
-        }
-    })
+            attribute: Some(e.path.clone()).filter(|p| !p.is_empty()),
+        })?;
+    if value.is_null() {
+        return Err(Diagnostic::error(
+            "Cannot read the stored state",
+            "The stored state is null.",
+        ));
+    }
+    fill_absent_blocks(&schema.block, &mut value);
+    Ok(value)
 }
 
-type DecodeResult = Result<Value, (AttributePath, String)>;
-
-fn decode_block(block: &Block, raw: &Json, path: &AttributePath) -> DecodeResult {
-    let Json::Object(fields) = raw else {
-        return Err((path.clone(), "an object is required".to_owned()));
+/// Blocks added to the schema after the state was written decode as null;
+/// Terraform requires list, set and map blocks to be (empty) collections and
+/// group blocks to be objects.
+fn fill_absent_blocks(block: &Block, value: &mut Value) {
+    let Value::Object(attrs) = value else {
+        return;
     };
-    let mut out = std::collections::BTreeMap::new();
-    for attr in &block.attributes {
-        let apath = path.clone().attr(&attr.name);
-        let v = match fields.get(&attr.name) {
-            None => Value::Null,
-            Some(j) => decode_value(j, &attr.ty, &apath)?,
-        };
-        out.insert(attr.name.clone(), v);
-    }
     for nested in &block.blocks {
-        let bpath = path.clone().attr(&nested.type_name);
-        let raw_b = fields.get(&nested.type_name).unwrap_or(&Json::Null);
-        let v = match (nested.nesting, raw_b) {
-            (_, Json::Null) => nested.empty_value(),
-            (Nesting::Single | Nesting::Group, j) => decode_block(&nested.block, j, &bpath)?,
-            (Nesting::List | Nesting::Set, Json::Array(items)) => {
-                let mut elems = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    elems.push(decode_block(&nested.block, item, &bpath.clone().index(i as i64))?);
-                }
-                if nested.nesting == Nesting::List {
-                    Value::List(elems)
-                } else {
-                    Value::set(dedupe(elems))
-                }
-            }
-            (Nesting::Map, Json::Object(entries)) => {
-                let mut m = std::collections::BTreeMap::new();
-                for (k, item) in entries {
-                    m.insert(
-                        k.clone(),
-                        decode_block(&nested.block, item, &bpath.clone().key(k))?,
-                    );
-                }
-                Value::Map(m)
-            }
-            _ => return Err((bpath, "unexpected JSON shape for a nested block".to_owned())),
+        let Some(slot) = attrs.get_mut(&nested.type_name) else {
+            continue;
         };
-        out.insert(nested.type_name.clone(), v);
-    }
-    Ok(Value::Object(out))
-}
-
-fn dedupe(items: Vec<Value>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.iter().any(|o| values_equal(o, &item)) {
-            out.push(item);
+        if slot.is_null() {
+            *slot = nested.empty_value();
+        }
+        match slot {
+            Value::List(items) | Value::Set(items) => items
+                .iter_mut()
+                .for_each(|item| fill_absent_blocks(&nested.block, item)),
+            Value::Map(entries) => entries
+                .values_mut()
+                .for_each(|item| fill_absent_blocks(&nested.block, item)),
+            other => fill_absent_blocks(&nested.block, other),
         }
     }
-    out
-}
-
-fn decode_value(raw: &Json, ty: &Type, path: &AttributePath) -> DecodeResult {
-    let fail = |m: &str| Err((path.clone(), m.to_owned()));
-    match (ty, raw) {
-        (_, Json::Null) => Ok(Value::Null),
-        (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
-        (Type::Bool, Json::String(s)) if s == "true" || s == "false" => {
-            Ok(Value::Bool(s == "true"))
-        }
-        (Type::Bool, _) => fail("a bool is required"),
-        (Type::String, Json::String(s)) => Ok(Value::String(s.clone())),
-        // cty converts primitive values to strings when the schema asks for one.
-        (Type::String, Json::Number(n)) => Ok(Value::String(n.to_string())),
-        (Type::String, Json::Bool(b)) => Ok(Value::String(b.to_string())),
-        (Type::String, _) => fail("a string is required"),
-        (Type::Number, Json::Number(n)) => {
-            parse_number(&n.to_string()).ok_or((path.clone(), "invalid number".to_owned()))
-        }
-        (Type::Number, Json::String(s)) => {
-            parse_number(s).ok_or((path.clone(), "a number is required".to_owned()))
-        }
-        (Type::Number, _) => fail("a number is required"),
-        (Type::List(e) | Type::Set(e), Json::Array(items)) => {
-            let mut elems = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                elems.push(decode_value(item, e, &path.clone().index(i as i64))?);
-            }
-            Ok(if matches!(ty, Type::List(_)) {
-                Value::List(elems)
-            } else {
-                Value::set(dedupe(elems))
-            })
-        }
-        (Type::Map(e), Json::Object(entries)) => {
-            let mut m = std::collections::BTreeMap::new();
-            for (k, item) in entries {
-                m.insert(k.clone(), decode_value(item, e, &path.clone().key(k))?);
-            }
-            Ok(Value::Map(m))
-        }
-        (Type::Object(attrs), Json::Object(entries)) => {
-            let mut m = std::collections::BTreeMap::new();
-            for (name, attr_ty) in attrs {
-                let v = match entries.get(name) {
-                    None => Value::Null,
-                    Some(j) => decode_value(j, attr_ty, &path.clone().attr(name))?,
-                };
-                m.insert(name.clone(), v);
-            }
-            Ok(Value::Object(m))
-        }
-        (Type::Tuple(elems), Json::Array(items)) if elems.len() == items.len() => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, (item, t)) in items.iter().zip(elems).enumerate() {
-                out.push(decode_value(item, t, &path.clone().index(i as i64))?);
-            }
-            Ok(Value::Tuple(out))
-        }
-        (Type::Dynamic, Json::Object(entries)) => {
-            let (Some(t), Some(v)) = (entries.get("type"), entries.get("value")) else {
-                return fail("a dynamic value needs \"type\" and \"value\"");
-            };
-            let Ok(inner_ty) = Type::from_json_value(t) else {
-                return fail("invalid type in dynamic value");
-            };
-            let inner = decode_value(v, &inner_ty, path)?;
-            Ok(Value::Dynamic(inner_ty, Box::new(inner)))
-        }
-        _ => fail("the stored value has a different type"),
+    if block.blocks.iter().any(|b| b.nesting == Nesting::Set) {
+        value.canonicalize();
     }
-}
-
-fn parse_number(s: &str) -> Option<Value> {
-    Number::parse(s.trim()).ok().map(Value::Number)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::framework::schema::{Attribute, NestedBlock};
+    use crate::tfvalue::Number;
     use serde_json::json;
 
     fn schema() -> Schema {
@@ -229,7 +138,7 @@ mod tests {
         assert_eq!(m["id"], Value::String("peerconn-1".into()));
         assert_eq!(
             m["bandwidth"],
-Value::Number(Number::parse("12345678901234567890").expect("n"))
+            Value::Number(Number::parse("12345678901234567890").expect("n"))
         );
         assert_eq!(m["new_attr"], Value::Null);
         assert_eq!(m["added_later"], Value::Null);

@@ -2,8 +2,8 @@
 //! deprecation warnings, each diagnostic carrying the attribute path (and the
 //! path spelled out in its text, so it survives any rendering).
 
-use crate::tfvalue::Diagnostics;
 use super::schema::{Block, Nesting};
+use crate::tfvalue::Diagnostics;
 use crate::tfvalue::{AttributePath, Value};
 
 /// Runs every validator of `block` against `config`. Unknown and null values
