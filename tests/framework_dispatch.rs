@@ -1105,3 +1105,28 @@ async fn json_dynamic_values_are_accepted() {
         .into_inner();
     assert_eq!(error_paths(&resp.diagnostics), ["bandwidth"]);
 }
+
+#[tokio::test]
+async fn timeouts_belong_to_the_state_not_the_remote_object() {
+    let h = Harness::configured().await;
+    let cfg = Cfg {
+        create_timeout: Some("30m"),
+        ..Cfg::default()
+    };
+    let state = h.converge(&Value::Null, &cfg).await;
+    let timeouts = attr(&state, "timeouts").clone();
+    assert_eq!(timeouts.get_attr("create"), Some(&Value::string("30m")));
+    // The resource's read returns the remote copy verbatim; make that copy's
+    // timeouts differ to prove the framework keeps the state's own value.
+    h.shared
+        .cloud
+        .lock()
+        .expect("cloud")
+        .get_mut("tp-1")
+        .expect("object")
+        .set_attr("timeouts", Value::Null);
+    let (read, _, diags) = h.read(&state, Vec::new()).await;
+    assert!(diags.is_empty());
+    assert_eq!(attr(&read, "timeouts"), &timeouts);
+    assert_eq!(h.plan(&read, &cfg.value()).await.planned, read);
+}

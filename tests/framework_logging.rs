@@ -80,8 +80,15 @@ async fn rpcs_log_standard_fields_and_never_secrets() {
         .iter()
         .filter(|l| l["tf_rpc"] == "ValidateResourceTypeConfig")
         .collect();
-    let messages: Vec<&str> = rpc_lines.iter().filter_map(|l| l["@message"].as_str()).collect();
-    assert_eq!(messages, ["Received request", "Served request"], "{lines:#?}");
+    let messages: Vec<&str> = rpc_lines
+        .iter()
+        .filter_map(|l| l["@message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["Received request", "Served request"],
+        "{lines:#?}"
+    );
     for line in &rpc_lines {
         assert_eq!(line["@level"], "debug");
         assert_eq!(line["tf_resource_type"], TYPE);
@@ -96,7 +103,13 @@ async fn rpcs_log_standard_fields_and_never_secrets() {
     let token = "STS-TOKEN-9876543210";
     let env: BTreeMap<String, String> = BTreeMap::new();
     let baidu = GrpcProvider::new(BaiduProvider::with_env(Arc::new(env))).expect("valid provider");
-    let attrs = ["access_key", "secret_key", "session_token", "region", "endpoint"];
+    let attrs = [
+        "access_key",
+        "secret_key",
+        "session_token",
+        "region",
+        "endpoint",
+    ];
     let provider_ty = Type::object(attrs.iter().map(|a| (*a, Type::String)));
     let provider_config = Value::object([
         ("access_key", Value::string("AK-PUBLIC")),
@@ -119,7 +132,11 @@ async fn rpcs_log_standard_fields_and_never_secrets() {
     tracing::info!(note = %format!("secret {secret} token {token}"), "careless line");
 
     let raw = capture.0.lock().expect("capture").clone();
-    assert!(raw.iter().all(|l| !l.contains(secret) && !l.contains(token)), "{raw:#?}");
+    assert!(
+        raw.iter()
+            .all(|l| !l.contains(secret) && !l.contains(token)),
+        "{raw:#?}"
+    );
     let lines = capture.json_lines();
     let configured = lines
         .iter()

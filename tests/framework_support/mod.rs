@@ -311,16 +311,9 @@ impl Resource<TestData> for TestPeering {
             .get(&id)
             .cloned();
         match stored {
-            Some(mut remote) => {
-                // Timeouts live only in configuration/state, never remotely.
-                let timeouts = req
-                    .state
-                    .get_attr("timeouts")
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                remote.set_attr("timeouts", timeouts);
-                Some(remote)
-            }
+            // The remote copy holds the `timeouts` stored at create; the
+            // framework keeps the state's own value regardless.
+            Some(remote) => Some(remote),
             None => {
                 diags.warning("Object gone", format!("{id} was deleted outside Terraform"));
                 None
