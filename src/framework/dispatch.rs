@@ -310,11 +310,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 let ty = core.provider_type();
                 let config = decode_dynamic(req.config.as_ref(), ty, "the provider configuration")?;
                 let diags = core.validate_provider_config(&config).await;
-                let mut resp: pb::prepare_provider_config::Response = response_with(diags);
-                // Terraform ignores prepared_config except to warn when it
-                // differs: hand the configuration back unchanged.
-                resp.prepared_config = req.config;
-                Ok(resp)
+                // prepared_config stays unset: Terraform ignores it (a non-null
+                // value different from the input only logs a warning), and
+                // echoing a large configuration back would only cost bandwidth.
+                Ok(response_with(diags))
             },
         )
         .await
