@@ -362,21 +362,22 @@ fn time_iters(run: &mut dyn FnMut(), iters: u64) -> Duration {
 }
 
 /// Iterations so that one sample takes about `target`, after warming up.
+/// Uses the fastest pass seen: a pass that was descheduled by another
+/// process would otherwise shrink the sample size.
 fn calibrate(run: &mut dyn FnMut(), warmup: Duration, target: Duration) -> u64 {
     let started = Instant::now();
     let mut iters = 1u64;
-    let mut per_iter = Duration::ZERO;
-    while started.elapsed() < warmup || per_iter.is_zero() {
+    let mut best_per_iter = f64::INFINITY;
+    let mut passes = 0;
+    while started.elapsed() < warmup || passes < 3 {
         let took = time_iters(run, iters);
-        per_iter = took / u32::try_from(iters).unwrap_or(u32::MAX);
+        best_per_iter = best_per_iter.min(took.as_nanos() as f64 / iters as f64);
+        passes += 1;
         if took < target / 2 {
             iters = iters.saturating_mul(2);
         }
     }
-    let nanos = per_iter.as_nanos().max(1);
-    u64::try_from(target.as_nanos() / nanos)
-        .unwrap_or(u64::MAX)
-        .max(1)
+    ((target.as_nanos() as f64 / best_per_iter.max(1.0)) as u64).max(1)
 }
 
 fn median(sorted: &[f64]) -> f64 {
