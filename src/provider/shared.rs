@@ -264,6 +264,18 @@ pub fn client_error_diagnostic(
     scope.diagnostic(Diagnostic::error(summary, detail))
 }
 
+/// An error diagnostic with the caller's own `detail`, followed by the
+/// scope's facts (attribute, peering, request id) like every other one.
+pub fn error_diagnostic(
+    summary: impl Into<String>,
+    detail: impl Into<String>,
+    scope: &ErrorScope,
+    request_id: Option<&str>,
+) -> Diagnostic {
+    let detail = scope.finish(detail.into(), request_id);
+    scope.diagnostic(Diagnostic::error(summary, detail))
+}
+
 pub fn push_client_error(
     diags: &mut Diagnostics,
     summary: impl Into<String>,
