@@ -6,6 +6,8 @@
 //! sources in [`BaiduProvider::data_sources`]).
 
 pub mod config;
+pub mod peerconn;
+pub mod shared;
 
 use std::sync::Arc;
 
@@ -110,6 +112,7 @@ impl Provider for BaiduProvider {
         vec![
             // One line per resource type, e.g.
             // Arc::new(peerconn::PeerConnResource),
+            Arc::new(peerconn::PeerConnResource),
         ]
     }
 
