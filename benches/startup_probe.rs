@@ -13,8 +13,10 @@
 //! ```
 //!
 //! stdout: one JSON object per measured run:
-//! `{"target":"ours","round":3,"handshake_ms":2.1,"total_ms":4.0,"hwm_kb":9000}`
-//! (`handshake_ms` / `hwm_kb` only for plugins; `hwm_kb` is the plugin's
+//! `{"target":"ours","round":3,"total_ms":4.0,"handshake_ms":2.1,"connected_ms":3.5,"hwm_kb":9000}`
+//! (`handshake_ms`: handshake line read; `connected_ms`: TLS and HTTP/2 set
+//! up; `second_call_ms`: a second GetSchema on the warm connection, not
+//! part of the total; these and `hwm_kb` only for plugins; `hwm_kb` is the plugin's
 //! VmHWM right after its GetSchema answer). `--plugin NAME=PATH` with no
 //! floor also works as a one-off check that PATH starts as a plugin.
 
@@ -52,7 +54,12 @@ struct Target {
 }
 
 struct Sample {
+    /// A second GetSchema on the warm connection (not part of `total`).
+    second: Option<Duration>,
+    answer_bytes: Option<usize>,
     handshake: Option<Duration>,
+    /// TLS (mTLS with the P-521 client certificate) and HTTP/2 set up.
+    connected: Option<Duration>,
     total: Duration,
     hwm_kb: Option<u64>,
 }
@@ -78,7 +85,10 @@ async fn run_floor(target: &Target) -> anyhow::Result<Sample> {
         bail!("{} exited with {status}", target.path);
     }
     Ok(Sample {
+        second: None,
+        answer_bytes: None,
         handshake: None,
+        connected: None,
         total,
         hwm_kb: None,
     })
@@ -120,14 +130,22 @@ async fn run_plugin(target: &Target, cert: &ClientCert) -> anyhow::Result<Sample
     } else {
         connect_plain(&handshake.network, &handshake.address).await?
     };
-    let answer = tokio::time::timeout(
-        LIMIT,
-        ProviderClient::new(channel).get_schema(get_provider_schema::Request {}),
-    )
-    .await
-    .map_err(|_| anyhow!("{}: no GetSchema answer within {LIMIT:?}", target.name))??
-    .into_inner();
+    let connected_at = started.elapsed();
+    let mut client = ProviderClient::new(channel);
+    let answer = tokio::time::timeout(LIMIT, client.get_schema(get_provider_schema::Request {}))
+        .await
+        .map_err(|_| anyhow!("{}: no GetSchema answer within {LIMIT:?}", target.name))??
+        .into_inner();
     let total = started.elapsed();
+    // Not part of the start-up: a second call on the warm connection, to
+    // tell first-call costs from the round trip itself.
+    let again = Instant::now();
+    client
+        .get_schema(get_provider_schema::Request {})
+        .await
+        .map_err(|status| anyhow!("{}: second GetSchema: {status}", target.name))?;
+    let second = again.elapsed();
+    let answer_bytes = prost::Message::encoded_len(&answer);
     if answer.provider.is_none() {
         bail!(
             "{}: GetSchema answer without a provider schema",
@@ -138,7 +156,10 @@ async fn run_plugin(target: &Target, cert: &ClientCert) -> anyhow::Result<Sample
     // Not timed: Terraform would call Shutdown; a kill frees the slot at once.
     child.kill().await?;
     Ok(Sample {
+        second: Some(second),
+        answer_bytes: Some(answer_bytes),
         handshake: Some(handshake_at),
+        connected: Some(connected_at),
         total,
         hwm_kb,
     })
@@ -206,6 +227,15 @@ fn main() -> anyhow::Result<()> {
                 );
                 if let Some(h) = sample.handshake {
                     line.push_str(&format!(",\"handshake_ms\":{:.3}", ms(h)));
+                }
+                if let Some(c) = sample.connected {
+                    line.push_str(&format!(",\"connected_ms\":{:.3}", ms(c)));
+                }
+                if let Some(d) = sample.second {
+                    line.push_str(&format!(",\"second_call_ms\":{:.3}", ms(d)));
+                }
+                if let Some(n) = sample.answer_bytes {
+                    line.push_str(&format!(",\"answer_bytes\":{n}"));
                 }
                 if let Some(kb) = sample.hwm_kb {
                     line.push_str(&format!(",\"hwm_kb\":{kb}"));
