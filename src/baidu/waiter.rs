@@ -383,7 +383,10 @@ mod tests {
         let c = WaitConfig::default();
         // Early on, the second interval (2 × 200 ms) is the floor.
         assert_eq!(c.sleep_cap(Duration::ZERO), Duration::from_millis(400));
-        assert_eq!(c.sleep_cap(Duration::from_secs(2)), Duration::from_millis(400));
+        assert_eq!(
+            c.sleep_cap(Duration::from_secs(2)),
+            Duration::from_millis(400)
+        );
         assert_eq!(c.sleep_cap(Duration::from_secs(10)), Duration::from_secs(1));
         assert_eq!(c.sleep_cap(Duration::from_secs(60)), Duration::from_secs(6));
     }
