@@ -32,6 +32,10 @@ pub const USER_AGENT: &str = concat!("terraform-provider-baidu/", env!("CARGO_PK
 pub const CONTENT_TYPE_JSON: &str = "application/json; charset=utf-8";
 /// Longest clientToken the API accepts (ASCII characters).
 pub const MAX_CLIENT_TOKEN_LEN: usize = 64;
+/// Largest response body read. A full list page (1000 peerings) is well under
+/// 1 MiB; a broken or hostile endpoint streaming without end must not make
+/// the provider allocate until the per-request timeout.
+pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 
 /// The real VPC endpoint of a region (VPC shares BCC's host).
 pub fn default_endpoint(region: &str) -> String {
@@ -455,7 +459,7 @@ impl BaiduClient {
                 .get(REQUEST_ID_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = resp.bytes().await?.to_vec();
+            let body = read_body_capped(resp, MAX_RESPONSE_BYTES).await?;
             Ok::<_, reqwest::Error>((status, server_request_id, body))
         };
         let outcome = limits.run(exchange).await;
@@ -485,7 +489,19 @@ impl BaiduClient {
                     "baidu api call failed in transport");
                 Err(fail(error))
             }
-            Ok(Ok((status, server_request_id, body))) => {
+            Ok(Ok((status, server_request_id, None))) => {
+                let response_request_id = server_request_id.unwrap_or(request_id);
+                tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
+                    status, request_id = %response_request_id, attempt, duration_ms,
+                    "baidu api answer too large");
+                Err(fail(ClientError::Decode {
+                    context: req.context.clone(),
+                    status,
+                    request_id: Some(response_request_id),
+                    detail: format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+                }))
+            }
+            Ok(Ok((status, server_request_id, Some(body)))) => {
                 let response_request_id = server_request_id.unwrap_or(request_id);
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
@@ -507,6 +523,27 @@ impl BaiduClient {
             }
         }
     }
+}
+
+/// The body, or `None` when it is longer than `limit` (read no further).
+async fn read_body_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 fn invalid(context: &OpContext, detail: &str) -> ClientError {
