@@ -30,13 +30,16 @@ const MAX_PAGES: usize = 10_000;
 
 /// Peering ids are `peerconn-` + alphanumerics; anything that could change the
 /// request path (`/`, `..`, `?`) is refused before a request is built.
-fn check_peer_conn_id(context: &OpContext, id: &str) -> Result<(), ClientError> {
-    let ok = !id.is_empty()
+fn is_valid_peer_conn_id(id: &str) -> bool {
+    !id.is_empty()
         && id.len() <= 128
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn check_peer_conn_id(context: &OpContext, id: &str) -> Result<(), ClientError> {
+    if is_valid_peer_conn_id(id) {
         Ok(())
     } else {
         Err(ClientError::InvalidRequest {
@@ -90,6 +93,16 @@ fn decode<T: DeserializeOwned>(context: &OpContext, resp: &ApiResponse) -> Resul
         request_id: resp.request_id.clone(),
         detail: format!("the body is not the expected JSON ({e})"),
     })
+}
+
+/// A success answer that is well-formed JSON but not what was asked for.
+fn unexpected(context: &OpContext, resp: &ApiResponse, detail: &str) -> ClientError {
+    ClientError::Decode {
+        context: context.clone(),
+        status: resp.status,
+        request_id: resp.request_id.clone(),
+        detail: detail.to_owned(),
+    }
 }
 
 fn flag(name: &str) -> (String, String) {
@@ -167,12 +180,15 @@ impl BaiduClient {
         let resp = self.execute(&req, &opts.limits).await?;
         let created: CreatePeerConnResponse = decode(&context, &resp)?;
         if created.peer_conn_id.is_empty() {
-            return Err(ClientError::Decode {
-                context,
-                status: resp.status,
-                request_id: resp.request_id,
-                detail: "the answer has no peerConnId".to_owned(),
-            });
+            return Err(unexpected(&context, &resp, "the answer has no peerConnId"));
+        }
+        // The id goes into state and into every later request path.
+        if !is_valid_peer_conn_id(&created.peer_conn_id) {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "the answer's peerConnId is not a peering connection id",
+            ));
         }
         Ok(created.peer_conn_id)
     }
@@ -206,7 +222,15 @@ impl BaiduClient {
             // Nothing listed: an empty list, not an error.
             return Ok(ListPeerConnsResponse::default());
         }
-        decode(&context, &resp)
+        let page: ListPeerConnsResponse = decode(&context, &resp)?;
+        if page.peer_conns.iter().any(|pc| pc.peer_conn_id.is_empty()) {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "a listed peering has no peerConnId",
+            ));
+        }
+        Ok(page)
     }
 
     /// Every peering (of `vpc_id`, if given), following `nextMarker` to the end.
@@ -268,8 +292,24 @@ impl BaiduClient {
         };
         let resp = self.execute(&req, &opts.limits).await?;
         let mut pc: PeerConn = decode(&context, &resp)?;
+        // Tolerant reading must not turn an unrelated JSON answer (a gateway's
+        // `{"error": …}`, another object) into a peering with blank fields:
+        // every view has a status, and it is the view of the id asked for.
+        if pc.status.is_none() {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "the answer has no status, so it is not a peering connection",
+            ));
+        }
         if pc.peer_conn_id.is_empty() {
             pc.peer_conn_id = id.to_owned();
+        } else if pc.peer_conn_id != id {
+            return Err(unexpected(
+                &context,
+                &resp,
+                &format!("the answer describes {:?} instead", pc.peer_conn_id),
+            ));
         }
         Ok(pc)
     }
