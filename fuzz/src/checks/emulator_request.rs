@@ -18,7 +18,7 @@ use axum::body::Body;
 use axum::Router;
 use http::{HeaderName, HeaderValue, Method, Request};
 use serde_json::{json, Value};
-use tfbaidu::baidu::signer::{self, HeaderSelection, RequestToSign, SigningParams};
+use tfbaidu::baidu::signer::{self, RequestToSign, SigningParams};
 use tfbaidu::baidu::uri::{decode_path, decode_query};
 use tfbaidu::baidu::Credentials;
 use tfbaidu::emulator::{Emulator, EmulatorConfig};

@@ -15,7 +15,7 @@ use super::types::{choose_type, peerconn_schema};
 
 pub fn check(data: &[u8]) {
     let mut c = Cursor::new(data);
-    let state_mode = c.byte() % 4 == 0;
+    let state_mode = c.byte().is_multiple_of(4);
     if state_mode {
         check_state(c.rest());
         return;

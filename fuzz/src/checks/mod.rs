@@ -13,8 +13,11 @@ pub mod msgpack_value;
 pub mod peerconn_response;
 pub mod types;
 
+/// A target's check.
+pub type Check = fn(&[u8]);
+
 /// Every target's name and check, for drivers that loop over all of them.
-pub const TARGETS: [(&str, fn(&[u8])); 4] = [
+pub const TARGETS: [(&str, Check); 4] = [
     ("msgpack_value", msgpack_value::check),
     ("json_state", json_state::check),
     ("peerconn_response", peerconn_response::check),
