@@ -1,9 +1,12 @@
 //! Conversions between the framework's types and the protocol-5 wire types:
 //! schemas, diagnostics, attribute paths and `DynamicValue`s.
 
+use std::borrow::Cow;
+
 use crate::framework::schema::{
     Attribute, Block, Description, DescriptionKind, NestedBlock, Nesting, Schema,
 };
+use crate::tfplugin::logging::mask_secrets;
 use crate::tfplugin::proto::tfplugin5 as pb;
 use crate::tfvalue::{
     decode_json, decode_msgpack, encode_msgpack, AttributePath, Diagnostic, Diagnostics, PathStep,
@@ -107,9 +110,15 @@ pub(crate) fn path_from_proto(path: &pb::AttributePath) -> AttributePath {
 /// diagnostic that floods the terminal, the log and the plan file.
 pub(crate) const MAX_DIAGNOSTIC_TEXT: usize = 8 * 1024;
 
-/// `text` cut to [`MAX_DIAGNOSTIC_TEXT`] bytes (on a character boundary),
+/// `text` with registered secrets masked (a panic message or an error from
+/// below may quote one; Terraform shows diagnostics and writes them to its
+/// log), cut to [`MAX_DIAGNOSTIC_TEXT`] bytes on a character boundary,
 /// saying how much was left out.
-fn bounded_text(mut text: String) -> String {
+fn bounded_text(text: String) -> String {
+    let mut text = match mask_secrets(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(masked) => masked,
+    };
     if text.len() <= MAX_DIAGNOSTIC_TEXT {
         return text;
     }
@@ -192,6 +201,17 @@ pub(crate) fn encode_dynamic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registered_secrets_are_masked_in_diagnostics() {
+        crate::tfplugin::logging::register_secret("CONVERT-TEST-SECRET-4711");
+        let d = diagnostic_to_proto(Diagnostic::error(
+            "panic: key CONVERT-TEST-SECRET-4711",
+            "signed with \"CONVERT-TEST-SECRET-4711\"",
+        ));
+        assert!(!d.summary.contains("4711") && !d.detail.contains("4711"));
+        assert_eq!(d.summary, "panic: key ***");
+    }
 
     #[test]
     fn huge_diagnostic_text_is_cut_on_a_char_boundary() {
