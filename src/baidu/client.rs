@@ -95,6 +95,10 @@ pub struct ClientConfig {
     pub signature_expiration_secs: u32,
     /// Time source for `x-bce-date` and the signature timestamp.
     pub clock: Clock,
+    /// Permits a plain `http://` endpoint on a non-loopback host. Off by
+    /// default: signed requests (and the session token header) would travel
+    /// unencrypted. Loopback endpoints (the emulator) never need it.
+    pub allow_insecure_http: bool,
 }
 
 impl ClientConfig {
@@ -109,6 +113,7 @@ impl ClientConfig {
             user_agent: USER_AGENT.to_owned(),
             signature_expiration_secs: DEFAULT_EXPIRATION_SECS,
             clock: Clock::system(),
+            allow_insecure_http: false,
         }
     }
 
@@ -141,6 +146,11 @@ pub enum ConfigError {
     InvalidRegion(String),
     #[error("invalid endpoint: {0}")]
     InvalidEndpoint(String),
+    #[error(
+        "endpoint {0} uses plain http to a host that is not loopback: requests would travel \
+         unencrypted; use https (plain http is only allowed for loopback or when explicitly permitted)"
+    )]
+    InsecureEndpoint(String),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
 }
@@ -297,6 +307,9 @@ impl BaiduClient {
             return Err(ConfigError::InvalidRegion(config.region.clone()));
         }
         let base = parse_endpoint(&config)?;
+        if base.scheme() == "http" && !is_loopback(&base) && !config.allow_insecure_http {
+            return Err(ConfigError::InsecureEndpoint(base.to_string()));
+        }
         let host = match (base.host_str(), base.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_owned(),
@@ -626,6 +639,33 @@ mod tests {
             BaiduClient::new(c),
             Err(ConfigError::EmptySecretKey)
         ));
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://vpc.example.com",
+            "vpc.example.com",
+        ] {
+            assert!(BaiduClient::new(config(Some(ok))).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://vpc.example.com",
+            "http://10.0.0.1:80",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let err = BaiduClient::new(config(Some(refused))).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::InsecureEndpoint(_)),
+                "{refused}: {err}"
+            );
+            let mut allowed = config(Some(refused));
+            allowed.allow_insecure_http = true;
+            assert!(BaiduClient::new(allowed).is_ok(), "{refused} when allowed");
+        }
     }
 
     #[test]
