@@ -51,7 +51,11 @@ async fn run(opts: &CliOptions) -> anyhow::Result<()> {
     });
     let config = cli::build_config(opts)?;
     let emulator = Emulator::new(config)?;
+    // Installed before the banner: a script may send SIGTERM as soon as it
+    // has read the address, and must get a clean shutdown, not the default action.
+    let mut stop = StopSignals::install()?;
     let mut running = emulator.start(opts.listen).await?;
+    tracing::info!(target: "baidu_vpc_emulator", endpoint = %running.endpoint(), "started");
     {
         let mut out = std::io::stdout().lock();
         for line in cli::banner(running.addr(), emulator.config()) {
@@ -59,9 +63,8 @@ async fn run(opts: &CliOptions) -> anyhow::Result<()> {
         }
         out.flush()?;
     }
-    tracing::info!(target: "baidu_vpc_emulator", endpoint = %running.endpoint(), "started");
     tokio::select! {
-        _ = shutdown_signal() => {}
+        _ = stop.recv() => {}
         r = running.wait() => return Ok(r?),
     }
     tracing::info!(target: "baidu_vpc_emulator", "shutting down");
@@ -71,24 +74,40 @@ async fn run(opts: &CliOptions) -> anyhow::Result<()> {
 }
 
 /// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
