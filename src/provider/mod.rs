@@ -6,6 +6,7 @@
 //! sources in [`BaiduProvider::data_sources`]).
 
 pub mod config;
+pub mod data_sources;
 
 use std::sync::Arc;
 
@@ -114,7 +115,10 @@ impl Provider for BaiduProvider {
     }
 
     fn data_sources(&self) -> DataSourceList<ProviderData> {
-        vec![]
+        vec![
+            Arc::new(data_sources::PeerConnDataSource),
+            Arc::new(data_sources::PeerConnsDataSource),
+        ]
     }
 }
 
