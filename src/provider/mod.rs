@@ -5,6 +5,7 @@
 //! and add one line to [`BaiduProvider::resources`] (likewise for data
 //! sources in [`BaiduProvider::data_sources`]).
 
+pub mod acceptor;
 pub mod config;
 pub mod data_sources;
 
@@ -111,6 +112,7 @@ impl Provider for BaiduProvider {
         vec![
             // One line per resource type, e.g.
             // Arc::new(peerconn::PeerConnResource),
+            Arc::new(acceptor::PeerConnAcceptorResource),
         ]
     }
 
