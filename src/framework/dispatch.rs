@@ -310,11 +310,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 let ty = core.provider_type();
                 let config = decode_dynamic(req.config.as_ref(), ty, "the provider configuration")?;
                 let diags = core.validate_provider_config(&config).await;
-                let mut resp: pb::prepare_provider_config::Response = response_with(diags);
-                // Terraform ignores prepared_config except to warn when it
-                // differs: hand the configuration back unchanged.
-                resp.prepared_config = req.config;
-                Ok(resp)
+                // prepared_config stays unset: Terraform ignores it (a non-null
+                // value different from the input only logs a warning), and
+                // echoing a large configuration back would only cost bandwidth.
+                Ok(response_with(diags))
             },
         )
         .await
@@ -378,8 +377,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 // every attribute null.
                 Some(&b"{}"[..])
             };
-            let (state, mut diags) =
-                core.upgrade_resource_state(entry, &req.type_name, req.version, raw_json);
+            let (state, mut diags) = core.upgrade_resource_state(entry, req.version, raw_json);
             let mut resp = pb::upgrade_resource_state::Response::default();
             if !diags.has_errors() {
                 match encode_dynamic(&state, &entry.ty, "the upgraded state") {
@@ -458,7 +456,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
             let current =
                 decode_dynamic(req.current_state.as_ref(), &entry.ty, "the current state")?;
             let outcome = core
-                .read_resource(entry, &req.type_name, &req_id, current, &req.private)
+                .read_resource(entry, &req_id, current, &req.private)
                 .await;
             let mut diags = outcome.diagnostics;
             let new_state = match encode_dynamic(&outcome.state, &entry.ty, "the refreshed state") {
@@ -498,15 +496,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
             )?;
             let config = decode_dynamic(req.config.as_ref(), &entry.ty, "the configuration")?;
             let outcome = core
-                .plan_resource_change(
-                    entry,
-                    &req.type_name,
-                    &req_id,
-                    prior,
-                    proposed,
-                    config,
-                    req.prior_private,
-                )
+                .plan_resource_change(entry, &req_id, prior, proposed, config, req.prior_private)
                 .await;
             let mut diags = outcome.diagnostics;
             let planned_state =
@@ -547,15 +537,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 decode_dynamic(req.planned_state.as_ref(), &entry.ty, "the planned state")?;
             let config = decode_dynamic(req.config.as_ref(), &entry.ty, "the configuration")?;
             let outcome = core
-                .apply_resource_change(
-                    entry,
-                    &req.type_name,
-                    &req_id,
-                    prior,
-                    planned,
-                    config,
-                    req.planned_private,
-                )
+                .apply_resource_change(entry, &req_id, prior, planned, config, req.planned_private)
                 .await;
             let mut diags = outcome.diagnostics;
             let new_state = match encode_dynamic(&outcome.state, &entry.ty, "the new state") {
@@ -590,9 +572,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                     "import by resource identity; import by id instead",
                 ));
             }
-            let outcome = core
-                .import_resource_state(entry, &req.type_name, &req_id, &req.id)
-                .await;
+            let outcome = core.import_resource_state(entry, &req_id, &req.id).await;
             let mut diags = outcome.diagnostics;
             let mut imported_resources = Vec::new();
             if !outcome.state.is_null() {
@@ -651,9 +631,7 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 &entry.ty,
                 "the data source configuration",
             )?;
-            let (state, mut diags) = core
-                .read_data_source(entry, &req.type_name, &req_id, config)
-                .await;
+            let (state, mut diags) = core.read_data_source(entry, &req_id, config).await;
             let mut resp = pb::read_data_source::Response::default();
             if !state.is_null() {
                 match encode_dynamic(&state, &entry.ty, "the data source result") {

@@ -25,7 +25,7 @@ pub fn parse_go_duration(input: &str) -> Result<Duration, DurationError> {
         return Err(DurationError::Empty);
     }
     let s = match s.strip_prefix('-') {
-        Some(rest) if rest == "0" => return Ok(Duration::ZERO),
+        Some("0") => return Ok(Duration::ZERO),
         Some(_) => return Err(DurationError::Negative),
         None => s.strip_prefix('+').unwrap_or(s),
     };

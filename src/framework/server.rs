@@ -36,12 +36,14 @@ pub enum FrameworkError {
 }
 
 pub(crate) struct ResourceEntry<D: Send + Sync + 'static> {
+    pub type_name: String,
     pub resource: Arc<dyn Resource<D>>,
     pub schema: Schema,
     pub ty: Type,
 }
 
 pub(crate) struct DataSourceEntry<D: Send + Sync + 'static> {
+    pub type_name: String,
     pub data_source: Arc<dyn DataSource<D>>,
     pub schema: Schema,
     pub ty: Type,
@@ -94,6 +96,7 @@ impl<P: Provider> Core<P> {
             checked(format!("resource {name}"), &schema)?;
             let ty = schema.value_type();
             let entry = ResourceEntry {
+                type_name: name.clone(),
                 resource,
                 schema,
                 ty,
@@ -112,6 +115,7 @@ impl<P: Provider> Core<P> {
             checked(format!("data source {name}"), &schema)?;
             let ty = schema.value_type();
             let entry = DataSourceEntry {
+                type_name: name.clone(),
                 data_source,
                 schema,
                 ty,
@@ -279,10 +283,10 @@ impl<P: Provider> Core<P> {
     pub fn upgrade_resource_state(
         &self,
         entry: &ResourceEntry<P::Data>,
-        type_name: &str,
         version: i64,
         raw_json: Option<&[u8]>,
     ) -> (Value, Diagnostics) {
+        let type_name = entry.type_name.as_str();
         let mut diags = Diagnostics::new();
         if version > entry.schema.version {
             diags.error(
@@ -345,11 +349,11 @@ impl<P: Provider> Core<P> {
     pub async fn read_resource(
         &self,
         entry: &ResourceEntry<P::Data>,
-        type_name: &str,
         request_id: &str,
         current: Value,
         private: &[u8],
     ) -> StateOutcome {
+        let type_name = entry.type_name.as_str();
         let (imported, private) = take_import_marker(private);
         let deadline = self.deadline(&entry.schema, Operation::Read, &current);
         let ctx = match self.context(type_name, request_id, deadline) {
@@ -381,13 +385,13 @@ impl<P: Provider> Core<P> {
     pub async fn plan_resource_change(
         &self,
         entry: &ResourceEntry<P::Data>,
-        type_name: &str,
         request_id: &str,
         prior: Value,
         proposed: Value,
         config: Value,
         prior_private: Vec<u8>,
     ) -> PlanOutcome {
+        let type_name = entry.type_name.as_str();
         let ctx = match self.context(type_name, request_id, None) {
             Ok(ctx) => ctx,
             Err(diagnostics) => {
@@ -453,17 +457,16 @@ impl<P: Provider> Core<P> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub async fn apply_resource_change(
         &self,
         entry: &ResourceEntry<P::Data>,
-        type_name: &str,
         request_id: &str,
         prior: Value,
         planned: Value,
         config: Value,
         planned_private: Vec<u8>,
     ) -> StateOutcome {
+        let type_name = entry.type_name.as_str();
         // The import marker only concerns the read right after an import.
         let (_, private) = take_import_marker(&planned_private);
         let (op, deadline_from) = match (&prior, &planned) {
@@ -562,10 +565,10 @@ impl<P: Provider> Core<P> {
     pub async fn import_resource_state(
         &self,
         entry: &ResourceEntry<P::Data>,
-        type_name: &str,
         request_id: &str,
         id: &str,
     ) -> StateOutcome {
+        let type_name = entry.type_name.as_str();
         let ctx = match self.context(type_name, request_id, None) {
             Ok(ctx) => ctx,
             Err(diagnostics) => return keep(Value::Null, Vec::new(), diagnostics),
@@ -598,10 +601,10 @@ impl<P: Provider> Core<P> {
     pub async fn read_data_source(
         &self,
         entry: &DataSourceEntry<P::Data>,
-        type_name: &str,
         request_id: &str,
         config: Value,
     ) -> (Value, Diagnostics) {
+        let type_name = entry.type_name.as_str();
         let ctx = match self.context(type_name, request_id, None) {
             Ok(ctx) => ctx,
             Err(diags) => return (Value::Null, diags),

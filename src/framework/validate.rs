@@ -30,9 +30,9 @@ pub(crate) fn validate_block(
                 apath.clone(),
                 "Argument is deprecated",
                 if message.is_empty() {
-                    format!("{} is deprecated.", apath.to_string())
+                    format!("{apath} is deprecated.")
                 } else {
-                    format!("{} is deprecated: {message}", apath.to_string())
+                    format!("{apath} is deprecated: {message}")
                 },
             );
         }
@@ -41,7 +41,7 @@ pub(crate) fn validate_block(
                 diags.attribute_error(
                     apath.clone(),
                     "Invalid attribute value",
-                    format!("{} {message}.", apath.to_string()),
+                    format!("{apath} {message}."),
                 );
             }
         }

@@ -455,7 +455,7 @@ mod tests {
         let settings = resolve(&config(&[]), &e).expect("resolves");
         assert_eq!(settings.region, "gz");
         assert_eq!(settings.endpoint, None);
-        assert_eq!(settings.session_token.is_some(), false);
+        assert!(settings.session_token.is_none());
     }
 
     #[test]
