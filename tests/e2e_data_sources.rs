@@ -230,7 +230,7 @@ fn data_sources_read_views_lists_and_filters() {
         assert_eq!(same["tags"], json!({"env": "e2e"}));
         assert_eq!(same["payment_timing"], json!("Postpaid"));
         assert_eq!(same["dns_status"], json!("close"));
-        assert_eq!(same["expired_time"], json!(""));
+        assert_eq!(same["expired_time"], Value::Null, "Postpaid: no expiry");
         assert_eq!(same["delete_protect"], json!(false));
         assert!(
             same["local_if_id"]
