@@ -7,7 +7,7 @@ mod common;
 
 use common::provider_config::emulator_providers;
 use common::{each_terraform, Emulator, TfWorkdir, INITIATOR, PEER};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const INITIATOR_ADDR: &str = "baidu_peerconn.pc";
 const ACCEPTOR_ADDR: &str = "baidu_peerconn_acceptor.acc";
@@ -120,10 +120,28 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         out.assert_contains("\"action\" is required");
         assert_eq!(emulator_status(&emulator, &id), "consulting");
 
-        // Accept: both sides become active.
+        // Accept: both sides become active. The first answer to the accept is
+        // lost (the emulator accepts, then fails the response): the retry
+        // carries the same clientToken, so Baidu does not act twice.
+        emulator.set_faults(&json!({"rules": [{
+            "operation": "AcceptPeerConnApply", "fail_next": 1, "phase": "after",
+            "error": {"status": 500}
+        }]}));
         let accept = acceptor_block("baidu_peerconn.pc.id", "  action       = \"accept\"\n");
         wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
         wd.apply();
+        let accepts: Vec<Value> = emulator.requests()["requests"]
+            .as_array()
+            .expect("requests")
+            .iter()
+            .filter(|r| r["operation"] == "AcceptPeerConnApply")
+            .cloned()
+            .collect();
+        assert_eq!(accepts.len(), 2, "one lost answer, one retry: {accepts:#?}");
+        assert!(accepts[0]["clientToken"].is_string(), "{accepts:#?}");
+        assert_eq!(accepts[0]["clientToken"], accepts[1]["clientToken"]);
+        assert_eq!(accepts[1]["replayed"], Value::Bool(true), "{accepts:#?}");
+        assert_eq!(accepts[0]["accountId"], PEER.account_id);
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "active");
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "id"), id);
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "role"), "acceptor");
