@@ -158,6 +158,9 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
             Value::Bool(false)
         );
         assert_eq!(emulator_status(&emulator, &id), "active");
+        // Clean right away (the initiator's status is only computed)...
+        wd.plan_detailed_exitcode(&[]).assert_no_changes();
+        // ...and after the initiator's state caught up with the acceptance.
         wd.apply_with(&["-refresh-only"]).assert_success();
         assert_eq!(state_str(&wd, INITIATOR_ADDR, "status"), "active");
         wd.assert_plan_empty();
@@ -339,6 +342,18 @@ fn importing_a_pending_request_lets_the_configuration_answer_it() {
         ]);
         out.assert_failure();
         out.assert_contains("peerconn-000000000000");
+
+        // Deleted behind Terraform's back: the refresh drops it with a warning.
+        wd.import(ACCEPTOR_ADDR, &id);
+        emulator.delete_out_of_band(&id);
+        let refreshed = wd.apply_with(&["-refresh-only"]);
+        refreshed.assert_success();
+        refreshed.assert_contains("Peering connection no longer exists");
+        let listed = wd.run_ok(&["state", "list", "-no-color"]);
+        assert!(
+            !listed.stdout.contains(ACCEPTOR_ADDR),
+            "the acceptor is still in the state:\n{listed}"
+        );
 
         wd.destroy();
         assert_eq!(live_peerings(&emulator), 0, "{}", emulator.state());
