@@ -69,6 +69,10 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         }
     }
 
+    if plan.is_update() && plan.requires_replace().is_empty() {
+        keep_unaffected_computed_values(plan);
+    }
+
     let Some(planned) = plan.planned().map(Spec::from_value) else {
         return;
     };
@@ -78,6 +82,37 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         prior_status: prior_status.as_ref(),
     };
     rules::check_plan(&planned, cx, diags);
+}
+
+/// An in-place update plans every changing computed value unknown; keep
+/// those the update cannot change, so the plan shows only what will:
+/// - `status`: an `active` peering is `active` again after each step (the
+///   update waits through `updating`); `consulting` may turn `active` when
+///   the peer accepts meanwhile, so it stays unknown;
+/// - `expired_time`: only a renewal (a `billing` change) moves it;
+/// - `dns_status`: only a `dns_sync` change moves a settled DNS status.
+fn keep_unaffected_computed_values(plan: &mut PlanChange<'_>) {
+    let (Some(prior), Some(planned)) = (plan.prior().cloned(), plan.planned().cloned()) else {
+        return;
+    };
+    let attr = |v: &Value, name: &str| v.get_attr(name).cloned().unwrap_or(Value::Null);
+    let mut keep = Vec::new();
+    if attr(&prior, STATUS).as_str() == Some("active") {
+        keep.push(STATUS);
+    }
+    if attr(&prior, BILLING) == attr(&planned, BILLING) {
+        keep.push(EXPIRED_TIME);
+    }
+    if attr(&prior, DNS_SYNC) == attr(&planned, DNS_SYNC)
+        && matches!(attr(&prior, DNS_STATUS).as_str(), Some("open" | "close"))
+    {
+        keep.push(DNS_STATUS);
+    }
+    for name in keep {
+        if attr(&planned, name).is_unknown() {
+            plan.set_planned(&path(name), attr(&prior, name));
+        }
+    }
 }
 
 fn status_advice(status: &PeerConnStatus) -> &'static str {
@@ -227,6 +262,39 @@ mod tests {
                 "{status}"
             );
         }
+    }
+
+    #[test]
+    fn an_update_keeps_computed_values_it_cannot_change() {
+        let schema = schema();
+        let config = config();
+        let prior = state("active");
+        // The framework's update plan: a changed bandwidth, computed values unknown.
+        let mut planned = prior.clone();
+        planned.set_attr(BANDWIDTH, Value::from(200i64));
+        for name in [STATUS, DNS_STATUS, EXPIRED_TIME] {
+            planned.set_attr(name, Value::unknown());
+        }
+        let mut plan = PlanChange::new(&schema, Some(&prior), Some(&config), Some(planned), vec![]);
+        let mut d = Diagnostics::new();
+        modify_plan(&mut plan, "bj", &mut d);
+        let p = plan.planned().expect("planned").clone();
+        assert_eq!(p.get_attr(STATUS), Some(&Value::string("active")));
+        assert_eq!(p.get_attr(DNS_STATUS), Some(&Value::string("close")));
+        assert_eq!(p.get_attr(EXPIRED_TIME), Some(&Value::Null));
+
+        // A consulting peering may turn active meanwhile; a DNS change moves dns_status.
+        let prior = state("consulting");
+        let mut planned = prior.clone();
+        planned.set_attr(DNS_SYNC, Value::bool(true));
+        for name in [STATUS, DNS_STATUS, EXPIRED_TIME] {
+            planned.set_attr(name, Value::unknown());
+        }
+        let mut plan = PlanChange::new(&schema, Some(&prior), Some(&config), Some(planned), vec![]);
+        modify_plan(&mut plan, "bj", &mut Diagnostics::new());
+        let p = plan.planned().expect("planned");
+        assert!(p.get_attr(STATUS).is_some_and(Value::is_unknown));
+        assert!(p.get_attr(DNS_STATUS).is_some_and(Value::is_unknown));
     }
 
     #[test]
