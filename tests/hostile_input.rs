@@ -225,11 +225,14 @@ fn hostile_object_values(valid: &[u8], attrs: &[&str]) -> Vec<Case> {
                 v
             }),
         ),
-        case(
-            "JSON: number with a 100 000-digit exponent",
-            json(format!("{{\"{first}\": 1e{}}}", "9".repeat(100_000)).into_bytes()),
-        ),
     ];
+    // A string attribute accepts a JSON number as its text (cty's rule), so
+    // only "no panic, no hang" is required here.
+    cases.push(Case {
+        name: "JSON: number with a 100 000-digit exponent".into(),
+        value: json(format!("{{\"{first}\": 1e{}}}", "9".repeat(100_000)).into_bytes()),
+        must_error: false,
+    });
     for cut in [
         1,
         valid.len() / 3,
