@@ -6,6 +6,8 @@
 //! id and whatever could be read) so Terraform taints it instead of
 //! orphaning it.
 
+use std::time::Duration;
+
 use super::dns;
 use super::mapping::create_request;
 use super::read::{fetch_views, salvage_state, state_of};
@@ -47,10 +49,7 @@ pub(super) async fn create<D>(
         client_token = %token,
         "creating peering connection"
     );
-    let id = match client
-        .create_peerconn(&body, &call_options_with_token(ctx, &token))
-        .await
-    {
+    let id = match create_with_one_token(ctx, client, &body, &token).await {
         Ok(id) => id,
         Err(error) => {
             diags.push(create_failure(ctx, client, &body, &error).await);
@@ -123,6 +122,35 @@ pub(super) async fn create<D>(
                 &scope,
             );
             Some(salvage_state(ctx, client, req.planned, &id).await)
+        }
+    }
+}
+
+/// Rounds of the create call (each already retried by the client) while it
+/// fails with a retryable error. The create may have run with only its answer
+/// lost; giving up then would orphan a billed peering that Terraform never
+/// hears of. With the same clientToken, another round returns that peering's
+/// id instead of making a second one (found by tests/reliability_soak.rs).
+const CREATE_ROUNDS: u32 = 4;
+
+async fn create_with_one_token<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    body: &CreatePeerConnRequest,
+    token: &str,
+) -> Result<String, ClientError> {
+    let opts = call_options_with_token(ctx, token);
+    let mut round = 1;
+    loop {
+        match client.create_peerconn(body, &opts).await {
+            Err(error) if error.is_retryable() && round < CREATE_ROUNDS => {
+                tracing::warn!(%error, round, client_token = %token, "create failed transiently, trying again with the same clientToken");
+                if opts.limits.sleep(Duration::from_secs(1)).await.is_err() {
+                    return Err(error);
+                }
+                round += 1;
+            }
+            other => return other,
         }
     }
 }
