@@ -91,6 +91,12 @@ fn soak(seed: u64, n: usize) -> Figures {
     for attempt in 1..=MAX_APPLIES {
         figures.applies = attempt;
         let out = apply(&wd, PARALLELISM);
+        if !out.success() {
+            eprintln!(
+                "seed {seed}: apply #{attempt} failed (re-running):\n{}",
+                out.stderr
+            );
+        }
         assert_exact(
             &format!("seed {seed}: after apply #{attempt}"),
             &emulator,
@@ -100,10 +106,6 @@ fn soak(seed: u64, n: usize) -> Figures {
             converged = true;
             break;
         }
-        eprintln!(
-            "seed {seed}: apply #{attempt} failed (re-running):\n{}",
-            out.stderr
-        );
     }
     assert!(
         converged,
@@ -121,6 +123,12 @@ fn soak(seed: u64, n: usize) -> Figures {
     for attempt in 1..=MAX_APPLIES {
         figures.destroys = attempt;
         let out = destroy(&wd, PARALLELISM);
+        if !out.success() {
+            eprintln!(
+                "seed {seed}: destroy #{attempt} failed (re-running):\n{}",
+                out.stderr
+            );
+        }
         assert_exact(
             &format!("seed {seed}: after destroy #{attempt}"),
             &emulator,
@@ -130,10 +138,6 @@ fn soak(seed: u64, n: usize) -> Figures {
             destroyed = true;
             break;
         }
-        eprintln!(
-            "seed {seed}: destroy #{attempt} failed (re-running):\n{}",
-            out.stderr
-        );
     }
     assert!(destroyed, "seed {seed}: destroy did not finish");
     assert!(
