@@ -284,8 +284,25 @@ fn random_values(seed: u64, count: usize) -> Vec<Case> {
         .collect()
 }
 
+/// With `HOSTILE_INPUT_REPORT=1`, prints one line per input and RPC with the
+/// first diagnostic: the raw material of the table in docs/hostile-input.md.
+fn report(context: &str, diags: &[pb::Diagnostic]) {
+    if std::env::var_os("HOSTILE_INPUT_REPORT").is_none() {
+        return;
+    }
+    let first = diags.first().map_or_else(
+        || "(no diagnostic)".to_owned(),
+        |d| {
+            let detail: String = d.detail.chars().take(140).collect();
+            format!("{}: {detail}", d.summary)
+        },
+    );
+    eprintln!("REPORT | {context} | {} | {first}", diags.len());
+}
+
 /// What the hostile-input checks demand of every answer.
 fn check_diagnostics(context: &str, diags: &[pb::Diagnostic], must_error: bool) {
+    report(context, diags);
     for d in diags {
         assert!(
             !d.summary.contains("panicked"),
@@ -1354,6 +1371,10 @@ async fn hostile_api_answers_become_typed_client_errors() {
             .err()
             .map(ToString::to_string)
             .unwrap_or_default();
+        if std::env::var_os("HOSTILE_INPUT_REPORT").is_some() {
+            let shown: String = err_text.chars().take(160).collect();
+            eprintln!("REPORT | API {name} | {got:?} | {shown}");
+        }
         if got != expected {
             problems.push(format!(
                 "{name}: expected {expected:?}, got {got:?}: {result:?}"
