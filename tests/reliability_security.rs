@@ -325,6 +325,7 @@ async fn https_certificates_are_verified_even_on_loopback() {
             )
             .await
             .expect_err("a self-signed certificate must be refused");
+        eprintln!("{endpoint}: {err}");
         assert!(
             matches!(err, ClientError::Transport { .. }),
             "{endpoint}: {err}"
