@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: help demo test build install fmt lint tools tools-terraform tools-python
+.PHONY: help demo test build install release fmt lint tools tools-terraform tools-python
 
 help:
 	@echo "make demo    build the provider and the emulator (the demo itself comes with the resource issue)"
@@ -16,7 +16,9 @@ help:
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"
 	@echo "make lint    cargo fmt --check and cargo clippy --all-targets -D warnings"
-	@echo "make install TODO: not implemented yet"
+	@echo "make install install the provider into ~/.terraform.d/plugins (filesystem-mirror layout), so"
+	@echo "             'terraform init' finds baidu/baidu offline; PLUGIN_DIR=, PROFILE=dev|release, BINARY=, HOSTS="
+	@echo "make release dist/: the provider zip, SHA256SUMS and manifest, reproducibly (BINARY=, DIST=, SOURCE_DATE_EPOCH=)"
 
 build:
 	$(CARGO) build --bins
@@ -43,13 +45,13 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# TODO(packaging issue): build the provider and place it in a filesystem mirror
-# (~/.terraform.d/plugins/registry.terraform.io/baidu/baidu/<version>/<os_arch>/),
-# so that `terraform init` finds it without dev_overrides.
+# Release build by default (PROFILE=dev for target/debug); settings on the make
+# command line (PLUGIN_DIR=..., HOSTS=..., BINARY=...) reach the script's environment.
 install:
-	@echo "make install is not implemented yet (TODO: packaging issue)." >&2
-	@echo "Meanwhile use dev_overrides as README.md shows." >&2
-	@exit 2
+	scripts/install-provider.sh
+
+release:
+	scripts/package-release.sh
 
 # Runs every step even after a failure, so one run shows everything that is wrong,
 # then prints a summary and fails if any step failed.
