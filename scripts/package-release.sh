@@ -11,7 +11,7 @@
 #
 # Same inputs, same bytes: the zip has one entry with a fixed timestamp
 # (SOURCE_DATE_EPOCH, default: the last commit's time), fixed permissions
-# (0755, Unix), no extra fields, deflate level 9 (Python's zipfile, so no
+# (0755, Unix), no extra fields, deflate level 6 (Python's zipfile, so no
 # dependence on an installed `zip`). The binary comes from
 # `cargo build --release --locked` with source paths remapped, so the same
 # commit, toolchain and target give the same binary; the toolchain
@@ -99,7 +99,7 @@ info.compress_type = zipfile.ZIP_DEFLATED
 zip_path = os.path.join(dist, f"{prefix}_{os_arch}.zip")
 tmp = zip_path + ".tmp"
 with zipfile.ZipFile(tmp, "w") as z:
-    z.writestr(info, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    z.writestr(info, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
 os.chmod(tmp, 0o644)
 os.replace(tmp, zip_path)
 
