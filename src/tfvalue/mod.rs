@@ -3,10 +3,45 @@
 //! diagnostics. Nothing here knows about gRPC, providers or Baidu.
 //!
 //! The data types in this file are the contract other layers program against.
+//!
+//! What users of the codecs should know:
+//! - Values in `dynamic` positions come back as [`Value::Dynamic`]`(type, v)`
+//!   (a plain [`Value::Null`] / [`Value::Unknown`] when untyped). Accessors
+//!   and paths look through the wrapper; encoders also accept a bare value
+//!   there and use its [`Value::implied_type`].
+//! - [`encode_msgpack`] writes refined unknowns as extension 12 (only the
+//!   refinements that apply to the type), plain ones as extension 0, so
+//!   values echoed back to Terraform keep exactly what Terraform sent.
+//! - Objects may omit attributes when encoding (written as null) and decode
+//!   with every attribute present (missing ones null); extra attributes are
+//!   errors, except with [`JsonDecodeOptions::ignore_unknown_attributes`].
+//! - Sets are kept canonical (sorted, duplicates removed) by the decoders,
+//!   [`Value::set`], [`Value::transform`] and [`Value::canonicalize`].
+//! - Strings are not NFC-normalised here (Terraform sends them normalised).
 
+mod attributes;
+mod conformance;
+mod diagnostic;
+mod error;
+pub mod json;
+pub mod msgpack;
 mod number;
+mod ordering;
+mod path;
+mod refinements;
+mod transform;
+mod types;
+mod types_json;
+mod value;
 
-pub use number::Number;
+pub use diagnostic::Diagnostics;
+pub use error::{
+    ConformanceError, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, Mismatch,
+};
+pub use json::{decode_json, decode_json_with, encode_json, JsonDecodeOptions};
+pub use msgpack::{decode_msgpack, encode_msgpack};
+pub use number::{Number, NumberError, MAX_DECIMAL_EXPONENT};
+pub use types_json::TypeJsonError;
 
 use std::collections::BTreeMap;
 
@@ -28,7 +63,10 @@ pub enum Type {
 
 /// A cty value. Values are untyped trees; encoders and decoders take the
 /// [`Type`] alongside, as cty's msgpack format does.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Ord` (in `ordering.rs`) is the canonical set order; `Eq`/`Hash` compare
+/// numbers by value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     Null,
     /// Not known until apply. Refinements narrow what the final value can be.
@@ -48,7 +86,7 @@ pub enum Value {
 
 /// What Terraform knows about an unknown value (msgpack extension 12).
 /// All fields empty means a plain unknown (extension 0).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Refinements {
     /// `Some(false)`: definitely not null.
     pub nullness: Option<bool>,
@@ -71,7 +109,7 @@ pub enum PathStep {
     ElementKeyInt(i64),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -79,7 +117,7 @@ pub enum Severity {
 
 /// A user-facing problem. `attribute` makes Terraform point at the offending
 /// configuration line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub summary: String,

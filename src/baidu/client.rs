@@ -1,0 +1,609 @@
+//! The HTTP transport: one shared `reqwest` client, request signing, the retry
+//! loop and per-call logging. The typed operations live in `peerconn.rs`.
+//!
+//! Retries never duplicate work: a call's query (including its clientToken) and
+//! body are fixed before the first attempt and reused verbatim by every retry;
+//! only the date, the request id and therefore the signature are fresh each time.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::{Method, Url};
+use time::OffsetDateTime;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::credentials::Credentials;
+use super::error::{ApiError, ClientError, OpContext};
+use super::retry::{Interrupted, Limits, RetryPolicy};
+use super::signer::{
+    self, format_timestamp, HeaderSelection, RequestToSign, SigningParams, DATE_HEADER,
+    DEFAULT_EXPIRATION_SECS, REQUEST_ID_HEADER, SECURITY_TOKEN_HEADER,
+};
+use super::uri::{encode_query, uri_encode_path};
+
+/// Region used when none is configured.
+pub const DEFAULT_REGION: &str = "bj";
+/// `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("terraform-provider-baidu/", env!("CARGO_PKG_VERSION"));
+/// `Content-Type` of every request (the documented common header).
+pub const CONTENT_TYPE_JSON: &str = "application/json; charset=utf-8";
+/// Longest clientToken the API accepts (ASCII characters).
+pub const MAX_CLIENT_TOKEN_LEN: usize = 64;
+
+/// The real VPC endpoint of a region (VPC shares BCC's host).
+pub fn default_endpoint(region: &str) -> String {
+    format!("https://bcc.{region}.baidubce.com")
+}
+
+/// A fresh idempotency token (UUID v4), made once per logical operation.
+pub fn new_client_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Where the signing time comes from: the system clock, or a substitute for tests
+/// and clock-skew experiments (e.g. against the emulator's `RequestExpired` check).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> OffsetDateTime + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(Arc::new(OffsetDateTime::now_utc))
+    }
+
+    pub fn from_fn(now: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// Everything needed to build a [`BaiduClient`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub credentials: Credentials,
+    pub region: String,
+    /// Overrides `https://bcc.{region}.baidubce.com`, e.g. `http://127.0.0.1:PORT`
+    /// for the emulator. Without a scheme, `https://` is assumed.
+    pub endpoint: Option<String>,
+    /// Limit for one attempt (connect, send, receive the whole body).
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub user_agent: String,
+    /// Validity written into each signature.
+    pub signature_expiration_secs: u32,
+    /// Time source for `x-bce-date` and the signature timestamp.
+    pub clock: Clock,
+}
+
+impl ClientConfig {
+    pub fn new(credentials: Credentials, region: impl Into<String>) -> Self {
+        Self {
+            credentials,
+            region: region.into(),
+            endpoint: None,
+            request_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            user_agent: USER_AGENT.to_owned(),
+            signature_expiration_secs: DEFAULT_EXPIRATION_SECS,
+            clock: Clock::system(),
+        }
+    }
+
+    /// Sets an explicit endpoint; an empty string means the region default.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        let endpoint = endpoint.into();
+        self.endpoint = (!endpoint.trim().is_empty()).then_some(endpoint);
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+}
+
+/// Why a client could not be built. Messages never echo credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the access key is empty")]
+    EmptyAccessKey,
+    #[error("the secret key is empty")]
+    EmptySecretKey,
+    #[error("invalid region {0:?}: expected lowercase letters, digits and '-'")]
+    InvalidRegion(String),
+    #[error("invalid endpoint: {0}")]
+    InvalidEndpoint(String),
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// Per-call options: the idempotency token and the caller's limits.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// clientToken for a mutating call; generated once per call when absent. Pass
+    /// your own to keep one token across your own retries of the same operation.
+    pub client_token: Option<String>,
+    /// Cancellation and deadline; both cut requests and backoff waits short.
+    pub limits: Limits,
+}
+
+impl CallOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_client_token(mut self, token: impl Into<String>) -> Self {
+        self.client_token = Some(token.into());
+        self
+    }
+
+    pub fn with_cancel(mut self, token: CancellationToken) -> Self {
+        self.limits.cancel = Some(token);
+        self
+    }
+
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.limits.deadline = Some(deadline);
+        self
+    }
+
+    /// Deadline `timeout` from now.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        self.with_deadline(Instant::now() + timeout)
+    }
+}
+
+/// One logical API call, fixed before the first attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiRequest {
+    pub context: OpContext,
+    pub method: Method,
+    /// Decoded path below the endpoint, e.g. `/v1/peerconn/peerconn-abc`.
+    pub path: String,
+    /// Decoded query pairs in wire order; flags have an empty value.
+    pub query: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// A success answer.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+enum AttemptError {
+    Interrupted(Interrupted),
+    Failed(ClientError),
+}
+
+/// The Baidu VPC API client. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct BaiduClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// scheme://host[:port] plus an optional base path, without trailing `/`.
+    base: Url,
+    base_path: String,
+    /// The `Host` header as sent and signed (port only when not the default).
+    host: String,
+    config: ClientConfig,
+}
+
+impl fmt::Debug for BaiduClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.inner.config;
+        f.debug_struct("BaiduClient")
+            .field("endpoint", &self.inner.base.as_str())
+            .field("region", &c.region)
+            .field("credentials", &c.credentials)
+            .field("request_timeout", &c.request_timeout)
+            .field("retry", &c.retry)
+            .finish()
+    }
+}
+
+fn parse_endpoint(config: &ClientConfig) -> Result<Url, ConfigError> {
+    let raw = match &config.endpoint {
+        Some(e) => e.trim().to_owned(),
+        None => default_endpoint(&config.region),
+    };
+    let with_scheme = if raw.contains("://") {
+        raw
+    } else {
+        format!("https://{raw}")
+    };
+    let url = Url::parse(&with_scheme)
+        .map_err(|e| ConfigError::InvalidEndpoint(format!("cannot parse it as a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::InvalidEndpoint(format!(
+            "scheme {:?} is not http or https",
+            url.scheme()
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::InvalidEndpoint(
+            "it must not contain user information".to_owned(),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(ConfigError::InvalidEndpoint("it has no host".to_owned()));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::InvalidEndpoint(
+            "it must not have a query or fragment".to_owned(),
+        ));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl BaiduClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
+        if config.credentials.access_key.trim().is_empty() {
+            return Err(ConfigError::EmptyAccessKey);
+        }
+        if config.credentials.secret_key.is_empty() {
+            return Err(ConfigError::EmptySecretKey);
+        }
+        let region_ok = !config.region.is_empty()
+            && config
+                .region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if config.endpoint.is_none() && !region_ok {
+            return Err(ConfigError::InvalidRegion(config.region.clone()));
+        }
+        let base = parse_endpoint(&config)?;
+        let host = match (base.host_str(), base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => return Err(ConfigError::InvalidEndpoint("it has no host".to_owned())),
+        };
+        let base_path = base.path().trim_end_matches('/').to_owned();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            // A redirect would re-send a signed request elsewhere; surface it instead.
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(&base) {
+            // The emulator is local: never route it through an environment proxy.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(ConfigError::HttpClient)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                base_path,
+                host,
+                config,
+            }),
+        })
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn region(&self) -> &str {
+        &self.inner.config.region
+    }
+
+    /// Sends `req`, retrying retryable failures within the caller's limits.
+    pub(crate) async fn execute(
+        &self,
+        req: &ApiRequest,
+        limits: &Limits,
+    ) -> Result<ApiResponse, ClientError> {
+        let policy = &self.inner.config.retry;
+        let mut attempt: u32 = 0;
+        let mut last_error: Option<ClientError> = None;
+        loop {
+            attempt = attempt.saturating_add(1);
+            if let Err(why) = limits.check() {
+                return Err(interrupted(why, &req.context, last_error));
+            }
+            let error = match self.attempt(req, attempt, limits).await {
+                Ok(resp) => return Ok(resp),
+                Err(AttemptError::Interrupted(why)) => {
+                    return Err(interrupted(why, &req.context, last_error))
+                }
+                Err(AttemptError::Failed(e)) => e,
+            };
+            if !error.is_retryable() || attempt > policy.max_retries {
+                return Err(error);
+            }
+            let delay = policy.delay(attempt - 1);
+            tracing::debug!(
+                operation = %req.context.operation,
+                peer_conn_id = req.context.peer_conn_id.as_deref().unwrap_or(""),
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error = %error,
+                "baidu api call failed, retrying"
+            );
+            if let Err(why) = limits.sleep(delay).await {
+                return Err(interrupted(why, &req.context, Some(error)));
+            }
+            last_error = Some(error);
+        }
+    }
+
+    /// One signed attempt.
+    async fn attempt(
+        &self,
+        req: &ApiRequest,
+        attempt: u32,
+        limits: &Limits,
+    ) -> Result<ApiResponse, AttemptError> {
+        let inner = &*self.inner;
+        let credentials = &inner.config.credentials;
+        let fail = AttemptError::Failed;
+        let now = inner.config.clock.now();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let full_path = format!("{}{}", inner.base_path, req.path);
+
+        let mut headers: Vec<(String, String)> = vec![
+            ("host".to_owned(), inner.host.clone()),
+            ("content-type".to_owned(), CONTENT_TYPE_JSON.to_owned()),
+            (DATE_HEADER.to_owned(), format_timestamp(now)),
+            (REQUEST_ID_HEADER.to_owned(), request_id.clone()),
+        ];
+        if let Some(body) = &req.body {
+            headers.push(("content-length".to_owned(), body.len().to_string()));
+        }
+        if let Some(token) = &credentials.session_token {
+            headers.push((
+                SECURITY_TOKEN_HEADER.to_owned(),
+                token.expose_secret().to_owned(),
+            ));
+        }
+        let authorization = signer::authorization(
+            credentials,
+            &RequestToSign {
+                method: req.method.as_str(),
+                path: &full_path,
+                query: &req.query,
+                headers: &headers,
+            },
+            &SigningParams {
+                timestamp: now,
+                expiration_secs: inner.config.signature_expiration_secs,
+                selection: HeaderSelection::Listed,
+            },
+        );
+
+        let mut url = inner.base.clone();
+        url.set_path(&uri_encode_path(&full_path));
+        let query = encode_query(&req.query);
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+
+        let mut header_map = HeaderMap::new();
+        for (name, value) in &headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| fail(invalid(&req.context, "a header name is not valid HTTP")))?;
+            // The message names the header but never its value (it may be a token).
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                fail(invalid(
+                    &req.context,
+                    &format!("the {name} header value is not valid HTTP"),
+                ))
+            })?;
+            value.set_sensitive(name.as_str() == SECURITY_TOKEN_HEADER);
+            header_map.append(name, value);
+        }
+        let mut auth_value = HeaderValue::from_str(&authorization)
+            .map_err(|_| fail(invalid(&req.context, "the access key is not valid HTTP")))?;
+        auth_value.set_sensitive(true);
+        header_map.insert(AUTHORIZATION, auth_value);
+
+        let mut builder = inner
+            .http
+            .request(req.method.clone(), url)
+            .headers(header_map);
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+
+        let started = std::time::Instant::now();
+        let exchange = async {
+            let resp = builder.send().await?;
+            let status = resp.status().as_u16();
+            let server_request_id = resp
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = resp.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>((status, server_request_id, body))
+        };
+        let outcome = limits.run(exchange).await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let peer_conn_id = req.context.peer_conn_id.as_deref().unwrap_or("");
+        let operation = req.context.operation;
+        match outcome {
+            Err(why) => {
+                tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
+                    attempt, duration_ms, interrupted = ?why, "baidu api call interrupted");
+                Err(AttemptError::Interrupted(why))
+            }
+            Ok(Err(e)) => {
+                let error = if e.is_timeout() {
+                    ClientError::Timeout {
+                        context: req.context.clone(),
+                        timeout: inner.config.request_timeout,
+                    }
+                } else {
+                    ClientError::Transport {
+                        context: req.context.clone(),
+                        error: e,
+                    }
+                };
+                tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
+                    attempt, duration_ms, request_id = %request_id, error = %error,
+                    "baidu api call failed in transport");
+                Err(fail(error))
+            }
+            Ok(Ok((status, server_request_id, body))) => {
+                let response_request_id = server_request_id.unwrap_or(request_id);
+                tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
+                    status, request_id = %response_request_id, attempt, duration_ms,
+                    "baidu api call");
+                if (200..300).contains(&status) {
+                    Ok(ApiResponse {
+                        status,
+                        request_id: Some(response_request_id),
+                        body,
+                    })
+                } else {
+                    Err(fail(ClientError::Api(ApiError::from_response(
+                        &req.context,
+                        status,
+                        Some(&response_request_id),
+                        &body,
+                    ))))
+                }
+            }
+        }
+    }
+}
+
+fn invalid(context: &OpContext, detail: &str) -> ClientError {
+    ClientError::InvalidRequest {
+        context: context.clone(),
+        detail: detail.to_owned(),
+    }
+}
+
+fn interrupted(why: Interrupted, context: &OpContext, last: Option<ClientError>) -> ClientError {
+    let context = context.clone();
+    let last_error = last.map(Box::new);
+    match why {
+        Interrupted::Cancelled => ClientError::Cancelled {
+            context,
+            last_error,
+        },
+        Interrupted::DeadlineExceeded => ClientError::DeadlineExceeded {
+            context,
+            last_error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(endpoint: Option<&str>) -> ClientConfig {
+        let mut c = ClientConfig::new(Credentials::new("ak", "SUPERSECRET"), "bj");
+        c.endpoint = endpoint.map(str::to_owned);
+        c
+    }
+
+    #[test]
+    fn endpoints_resolve() {
+        let c = BaiduClient::new(config(None)).unwrap();
+        assert_eq!(c.endpoint().as_str(), "https://bcc.bj.baidubce.com/");
+        assert_eq!(c.inner.host, "bcc.bj.baidubce.com");
+        let c = BaiduClient::new(config(Some("http://127.0.0.1:8080"))).unwrap();
+        assert_eq!(c.inner.host, "127.0.0.1:8080");
+        assert_eq!(c.inner.base_path, "");
+        let c = BaiduClient::new(config(Some("bcc.gz.baidubce.com"))).unwrap();
+        assert_eq!(c.endpoint().scheme(), "https");
+        let c = BaiduClient::new(config(Some("https://bcc.gz.baidubce.com:443/"))).unwrap();
+        assert_eq!(c.inner.host, "bcc.gz.baidubce.com");
+        let c = BaiduClient::new(config(Some("http://[::1]:9000/prefix/"))).unwrap();
+        assert_eq!(c.inner.host, "[::1]:9000");
+        assert_eq!(c.inner.base_path, "/prefix");
+    }
+
+    #[test]
+    fn bad_configs_are_rejected_without_echoing_secrets() {
+        for bad in [
+            "ftp://x",
+            "http://user:SUPERSECRET@host",
+            "http://h/?q=1",
+            "http://",
+        ] {
+            let err = BaiduClient::new(config(Some(bad))).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::InvalidEndpoint(_)),
+                "{bad}: {err}"
+            );
+            assert!(!err.to_string().contains("SUPERSECRET"));
+        }
+        let mut c = config(None);
+        c.region = "BJ/../x".into();
+        assert!(matches!(
+            BaiduClient::new(c),
+            Err(ConfigError::InvalidRegion(_))
+        ));
+        let c = ClientConfig::new(Credentials::new("", "sk"), "bj");
+        assert!(matches!(
+            BaiduClient::new(c),
+            Err(ConfigError::EmptyAccessKey)
+        ));
+        let c = ClientConfig::new(Credentials::new("ak", ""), "bj");
+        assert!(matches!(
+            BaiduClient::new(c),
+            Err(ConfigError::EmptySecretKey)
+        ));
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let creds = Credentials::new("ak", "SUPERSECRET").with_session_token("STSTOKEN");
+        let c = BaiduClient::new(ClientConfig::new(creds, "bj")).unwrap();
+        let text = format!("{c:?} {c:#?}");
+        assert!(!text.contains("SUPERSECRET") && !text.contains("STSTOKEN"));
+        assert!(text.contains("bcc.bj.baidubce.com"));
+    }
+
+    #[test]
+    fn user_agent_names_the_provider() {
+        assert!(USER_AGENT.starts_with("terraform-provider-baidu/"));
+        assert!(new_client_token().len() <= MAX_CLIENT_TOKEN_LEN);
+        assert_ne!(new_client_token(), new_client_token());
+    }
+}

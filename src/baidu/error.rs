@@ -1,0 +1,567 @@
+//! Errors of the Baidu client: what the service said ([`ApiError`]) and everything
+//! else that can go wrong around a call ([`ClientError`]).
+//!
+//! Every message names the operation, the peering id and the request id when they
+//! are known, so a user can quote them to Baidu support. No message ever contains a
+//! credential: errors are built only from the operation context, the response
+//! status, the response body's `code`/`message`/`requestId` and transport errors
+//! (whose text carries the URL, which holds no secret).
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The peering API operations, named as in the SDKs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    CreatePeerConn,
+    ListPeerConns,
+    GetPeerConn,
+    UpdatePeerConn,
+    AcceptPeerConn,
+    RejectPeerConn,
+    DeletePeerConn,
+    ResizePeerConn,
+    RenewPeerConn,
+    OpenPeerConnDnsSync,
+    ClosePeerConnDnsSync,
+    RefundPeerConn,
+    UpdatePeerConnDeleteProtect,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::CreatePeerConn => "CreatePeerConn",
+            Operation::ListPeerConns => "ListPeerConns",
+            Operation::GetPeerConn => "GetPeerConn",
+            Operation::UpdatePeerConn => "UpdatePeerConn",
+            Operation::AcceptPeerConn => "AcceptPeerConn",
+            Operation::RejectPeerConn => "RejectPeerConn",
+            Operation::DeletePeerConn => "DeletePeerConn",
+            Operation::ResizePeerConn => "ResizePeerConn",
+            Operation::RenewPeerConn => "RenewPeerConn",
+            Operation::OpenPeerConnDnsSync => "OpenPeerConnDnsSync",
+            Operation::ClosePeerConnDnsSync => "ClosePeerConnDnsSync",
+            Operation::RefundPeerConn => "RefundPeerConn",
+            Operation::UpdatePeerConnDeleteProtect => "UpdatePeerConnDeleteProtect",
+        }
+    }
+
+    /// Reads change nothing on the server.
+    pub fn is_read(self) -> bool {
+        matches!(self, Operation::GetPeerConn | Operation::ListPeerConns)
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which call an error belongs to: the operation and the peering it targeted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpContext {
+    pub operation: Operation,
+    pub peer_conn_id: Option<String>,
+}
+
+impl OpContext {
+    pub fn new(operation: Operation, peer_conn_id: Option<&str>) -> Self {
+        Self {
+            operation,
+            peer_conn_id: peer_conn_id.map(str::to_owned),
+        }
+    }
+}
+
+impl fmt::Display for OpContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.peer_conn_id {
+            Some(id) => write!(f, "{} {id}", self.operation),
+            None => write!(f, "{}", self.operation),
+        }
+    }
+}
+
+/// Renders ` (request id X)` or nothing.
+struct RequestIdSuffix<'a>(&'a Option<String>);
+
+impl fmt::Display for RequestIdSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Codes that mean "no such peering" (reference §4.4, the codes
+/// terraform-provider-baiducloud treats as not found; exact match).
+pub const NOT_FOUND_CODES: &[&str] = &[
+    "NotFound",
+    "NoSuchObject",
+    "ResourceNotFoundException",
+    "ResourceNotfound",
+    "ResourceNotFound",
+    "ResourceNotExist",
+    "InstanceNotFound",
+    "InstanceNotExist",
+    "NoSuchNat",
+    "EipNotFound",
+    "BlbNotFound",
+    "Cce.warning.ClusterNotExist",
+];
+
+/// Codes that mean "slow down". Baidu's throttling codes for VPC are not documented
+/// (reference §9); these are the status-derived code and common BCE spellings.
+pub const THROTTLE_CODES: &[&str] = &[
+    "TooManyRequests",
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "RateLimitExceeded",
+];
+
+/// The signature's date is outside the server's window; a re-signed retry cures it.
+pub const REQUEST_EXPIRED_CODE: &str = "RequestExpired";
+
+/// An error answer of the Baidu API (HTTP status ≥ 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub operation: Operation,
+    pub peer_conn_id: Option<String>,
+    /// HTTP status code.
+    pub status: u16,
+    /// Baidu error code (`code` of the body, or derived from the status as the Go
+    /// SDK does when the body has none).
+    pub code: String,
+    pub message: String,
+    /// `requestId` of the body, else the `x-bce-request-id` response header.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    pub fn context(&self) -> OpContext {
+        OpContext {
+            operation: self.operation,
+            peer_conn_id: self.peer_conn_id.clone(),
+        }
+    }
+
+    /// 404, or a code in [`NOT_FOUND_CODES`].
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404 || NOT_FOUND_CODES.contains(&self.code.as_str())
+    }
+
+    /// 429 or a throttling code.
+    pub fn is_throttled(&self) -> bool {
+        self.status == 429 || THROTTLE_CODES.contains(&self.code.as_str())
+    }
+
+    /// Worth retrying with the same clientToken: 500/502/503/504, throttling,
+    /// `RequestExpired` (cured by re-signing) and `InternalError`.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status, 500 | 502 | 503 | 504)
+            || self.is_throttled()
+            || self.code == REQUEST_EXPIRED_CODE
+            || self.code == "InternalError"
+    }
+
+    /// Builds the error from an HTTP error response. Never fails: an empty, HTML or
+    /// otherwise non-JSON body yields a code derived from the status.
+    pub fn from_response(
+        context: &OpContext,
+        status: u16,
+        header_request_id: Option<&str>,
+        body: &[u8],
+    ) -> Self {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct ErrorBody {
+            code: Option<String>,
+            message: Option<String>,
+            #[serde(rename = "requestId")]
+            request_id: Option<String>,
+        }
+        let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+        let non_json = parsed.is_none() && !body.iter().all(u8::is_ascii_whitespace);
+        let parsed = parsed.unwrap_or_default();
+        let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let reason = http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Unknown Status");
+        let message = nonempty(parsed.message).unwrap_or_else(|| {
+            if non_json {
+                format!("{reason} (non-JSON error body of {} bytes)", body.len())
+            } else {
+                reason.to_owned()
+            }
+        });
+        Self {
+            operation: context.operation,
+            peer_conn_id: context.peer_conn_id.clone(),
+            status,
+            code: nonempty(parsed.code).unwrap_or_else(|| code_from_status(status)),
+            message,
+            request_id: nonempty(parsed.request_id).or_else(|| {
+                header_request_id
+                    .map(str::to_owned)
+                    .filter(|s| !s.is_empty())
+            }),
+        }
+    }
+}
+
+/// The Go SDK's code for an error answer without a body: fixed names for a few
+/// statuses, else the reason phrase without spaces (`404 Not Found` → `NotFound`).
+pub fn code_from_status(status: u16) -> String {
+    match status {
+        400 => "InvalidHTTPRequest".to_owned(),
+        403 => "AccessDenied".to_owned(),
+        412 => "PreconditionFailed".to_owned(),
+        500 => "InternalError".to_owned(),
+        _ => http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(|r| r.split_whitespace().collect::<String>())
+            .unwrap_or_else(|| format!("Http{status}")),
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: HTTP {} {}: {}{}",
+            self.context(),
+            self.status,
+            self.code,
+            self.message,
+            RequestIdSuffix(&self.request_id)
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Any failure of a client call.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The service answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Connecting, sending or receiving failed. The message includes the whole
+    /// cause chain (e.g. "connection refused"), which is where the useful part is.
+    #[error("{context} failed: cannot reach the Baidu API: {}", Chain(error))]
+    Transport {
+        context: OpContext,
+        error: reqwest::Error,
+    },
+    /// No answer within the per-request timeout.
+    #[error("{context} failed: no answer from the Baidu API within {timeout:?}")]
+    Timeout {
+        context: OpContext,
+        timeout: Duration,
+    },
+    /// The caller cancelled (Terraform's Stop); `last_error` is the failure being
+    /// retried when the cancellation came, if any.
+    #[error("{context} cancelled{}", LastError(last_error))]
+    Cancelled {
+        context: OpContext,
+        last_error: Option<Box<ClientError>>,
+    },
+    /// The caller's deadline passed before the call could succeed.
+    #[error(
+        "{context} did not complete before its deadline{}",
+        LastError(last_error)
+    )]
+    DeadlineExceeded {
+        context: OpContext,
+        last_error: Option<Box<ClientError>>,
+    },
+    /// A success answer whose body is not what the operation returns.
+    #[error(
+        "{context} failed: unexpected answer from the Baidu API (HTTP {status}): {detail}{}",
+        RequestIdSuffix(request_id)
+    )]
+    Decode {
+        context: OpContext,
+        status: u16,
+        request_id: Option<String>,
+        detail: String,
+    },
+    /// A success answer with an empty body where a body was expected. On a GET
+    /// this is how the API has reported a missing peering (reference §4.4).
+    #[error(
+        "{context} failed: the Baidu API answered HTTP {status} with an empty body{}",
+        RequestIdSuffix(request_id)
+    )]
+    EmptyBody {
+        context: OpContext,
+        status: u16,
+        request_id: Option<String>,
+    },
+    /// The request could not be built (e.g. an argument that cannot be serialized).
+    #[error("{context} failed: invalid request: {detail}")]
+    InvalidRequest { context: OpContext, detail: String },
+}
+
+/// An error and its sources, joined by ": ".
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(e) = source {
+            write!(f, ": {e}")?;
+            source = e.source();
+        }
+        Ok(())
+    }
+}
+
+struct LastError<'a>(&'a Option<Box<ClientError>>);
+
+impl fmt::Display for LastError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(e) => write!(f, " (last error: {e})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl ClientError {
+    pub fn context(&self) -> OpContext {
+        match self {
+            ClientError::Api(e) => e.context(),
+            ClientError::Transport { context, .. }
+            | ClientError::Timeout { context, .. }
+            | ClientError::Cancelled { context, .. }
+            | ClientError::DeadlineExceeded { context, .. }
+            | ClientError::Decode { context, .. }
+            | ClientError::EmptyBody { context, .. }
+            | ClientError::InvalidRequest { context, .. } => context.clone(),
+        }
+    }
+
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            ClientError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The peering does not exist: an API not-found error, or an empty 200 on GET.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            ClientError::Api(e) => e.is_not_found(),
+            ClientError::EmptyBody {
+                context, status, ..
+            } => context.operation == Operation::GetPeerConn && (200..300).contains(status),
+            _ => false,
+        }
+    }
+
+    pub fn is_throttled(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_throttled)
+    }
+
+    /// A retry with the same clientToken may succeed: connection errors, timeouts
+    /// and retryable API errors. Cancellation and deadlines are final.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ClientError::Api(e) => e.is_retryable(),
+            ClientError::Transport { .. } | ClientError::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The request id of the failed call, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(e) => e.request_id.as_deref(),
+            ClientError::Decode { request_id, .. } | ClientError::EmptyBody { request_id, .. } => {
+                request_id.as_deref()
+            }
+            ClientError::Cancelled { last_error, .. }
+            | ClientError::DeadlineExceeded { last_error, .. } => {
+                last_error.as_deref().and_then(ClientError::request_id)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(op: Operation) -> OpContext {
+        OpContext::new(op, Some("peerconn-abc123def456"))
+    }
+
+    #[test]
+    fn parses_json_error_body() {
+        let body = br#"{"code":"NoSuchObject","message":"account not exist","requestId":"c4ab-1"}"#;
+        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, Some("hdr-id"), body);
+        assert_eq!(e.code, "NoSuchObject");
+        assert_eq!(e.message, "account not exist");
+        assert_eq!(e.request_id.as_deref(), Some("c4ab-1"));
+        assert!(e.is_not_found() && !e.is_retryable() && !e.is_throttled());
+        assert_eq!(
+            e.to_string(),
+            "GetPeerConn peerconn-abc123def456 failed: HTTP 404 NoSuchObject: account not exist (request id c4ab-1)"
+        );
+    }
+
+    #[test]
+    fn empty_and_html_bodies_derive_code_from_status() {
+        let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, Some("rid"), b"");
+        assert_eq!(e.code, "NotFound");
+        assert_eq!(e.message, "Not Found");
+        assert_eq!(e.request_id.as_deref(), Some("rid"));
+        assert!(e.is_not_found());
+
+        let html = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
+        let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), 502, None, html);
+        assert_eq!(e.code, "BadGateway");
+        assert!(e.message.contains("non-JSON"));
+        assert!(e.is_retryable());
+        assert!(e.request_id.is_none());
+
+        let e = ApiError::from_response(
+            &ctx(Operation::CreatePeerConn),
+            429,
+            None,
+            b"\xff\xfe garbage",
+        );
+        assert_eq!(e.code, "TooManyRequests");
+        assert!(e.is_throttled() && e.is_retryable());
+
+        let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), 500, None, b"   ");
+        assert_eq!(e.code, "InternalError");
+        assert_eq!(e.message, "Internal Server Error");
+    }
+
+    #[test]
+    fn partial_json_body_fills_gaps() {
+        let e = ApiError::from_response(
+            &ctx(Operation::ResizePeerConn),
+            400,
+            Some("hdr"),
+            br#"{"code":"RequestExpired","requestId":""}"#,
+        );
+        assert_eq!(e.code, "RequestExpired");
+        assert_eq!(e.message, "Bad Request");
+        assert_eq!(e.request_id.as_deref(), Some("hdr"));
+        assert!(e.is_retryable());
+        let e = ApiError::from_response(&ctx(Operation::ResizePeerConn), 400, None, b"[1,2]");
+        assert_eq!(e.code, "InvalidHTTPRequest");
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn code_from_status_matches_go_sdk() {
+        assert_eq!(code_from_status(400), "InvalidHTTPRequest");
+        assert_eq!(code_from_status(403), "AccessDenied");
+        assert_eq!(code_from_status(404), "NotFound");
+        assert_eq!(code_from_status(409), "Conflict");
+        assert_eq!(code_from_status(412), "PreconditionFailed");
+        assert_eq!(code_from_status(429), "TooManyRequests");
+        assert_eq!(code_from_status(503), "ServiceUnavailable");
+        assert_eq!(code_from_status(599), "Http599");
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for (status, retry) in [
+            (500, true),
+            (502, true),
+            (503, true),
+            (504, true),
+            (429, true),
+            (501, false),
+            (400, false),
+            (403, false),
+            (404, false),
+            (409, false),
+        ] {
+            let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), status, None, b"");
+            assert_eq!(e.is_retryable(), retry, "status {status}");
+        }
+    }
+
+    #[test]
+    fn not_found_detection() {
+        for code in [
+            "NoSuchObject",
+            "ResourceNotFound",
+            "NotFound",
+            "InstanceNotExist",
+        ] {
+            let body = format!(r#"{{"code":"{code}","message":"m","requestId":"r"}}"#);
+            let e =
+                ApiError::from_response(&ctx(Operation::GetPeerConn), 400, None, body.as_bytes());
+            assert!(e.is_not_found(), "{code}");
+        }
+        let e = ApiError::from_response(
+            &ctx(Operation::GetPeerConn),
+            400,
+            None,
+            br#"{"code":"InvalidParameter","message":"m","requestId":"r"}"#,
+        );
+        assert!(!e.is_not_found());
+
+        let empty_get = ClientError::EmptyBody {
+            context: ctx(Operation::GetPeerConn),
+            status: 200,
+            request_id: Some("r".into()),
+        };
+        assert!(empty_get.is_not_found());
+        assert_eq!(empty_get.request_id(), Some("r"));
+        let empty_create = ClientError::EmptyBody {
+            context: ctx(Operation::CreatePeerConn),
+            status: 200,
+            request_id: None,
+        };
+        assert!(!empty_create.is_not_found());
+        let decode = ClientError::Decode {
+            context: ctx(Operation::GetPeerConn),
+            status: 200,
+            request_id: None,
+            detail: "x".into(),
+        };
+        assert!(!decode.is_not_found() && !decode.is_retryable());
+    }
+
+    #[test]
+    fn wrapped_errors_name_operation_and_request() {
+        let inner = ClientError::Api(ApiError::from_response(
+            &ctx(Operation::AcceptPeerConn),
+            503,
+            Some("rid-9"),
+            b"",
+        ));
+        let e = ClientError::DeadlineExceeded {
+            context: ctx(Operation::AcceptPeerConn),
+            last_error: Some(Box::new(inner)),
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("AcceptPeerConn peerconn-abc123def456 did not complete"));
+        assert!(text.contains("HTTP 503 ServiceUnavailable"));
+        assert!(text.contains("rid-9"));
+        assert_eq!(e.request_id(), Some("rid-9"));
+        assert!(!e.is_retryable());
+        let c = ClientError::Cancelled {
+            context: OpContext::new(Operation::ListPeerConns, None),
+            last_error: None,
+        };
+        assert_eq!(c.to_string(), "ListPeerConns cancelled");
+    }
+}

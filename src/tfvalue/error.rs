@@ -1,0 +1,199 @@
+//! Errors of the codecs and the conformance check. Each carries the path of
+//! the value where the problem was found.
+
+use super::{AttributePath, NumberError, PathStep, TypeJsonError};
+
+/// Renders `path: ` before a message, or nothing at the root.
+fn at(path: &AttributePath) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// Decoding msgpack or JSON against a type failed at `path`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}{kind}", at(path))]
+pub struct DecodeError {
+    pub path: AttributePath,
+    pub kind: DecodeErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeErrorKind {
+    /// The input ended in the middle of a value.
+    #[error("unexpected end of input")]
+    UnexpectedEnd,
+    /// The encoded shape does not fit the type (cty: "a list is required").
+    #[error("{0} is required")]
+    Expected(&'static str),
+    #[error("{0}")]
+    InvalidNumber(#[from] NumberError),
+    #[error("string is not valid UTF-8")]
+    InvalidUtf8,
+    #[error("all keys must be strings")]
+    NonStringKey,
+    /// An object carries an attribute its type does not have.
+    #[error("unsupported attribute {0:?}")]
+    UnsupportedAttribute(String),
+    #[error("a tuple of length {expected} is required ({given} given)")]
+    TupleLength { expected: usize, given: usize },
+    #[error("dynamic value array must have exactly two elements")]
+    DynamicArrayLength,
+    #[error("missing type in dynamically-typed value")]
+    DynamicMissingType,
+    #[error("missing value in dynamically-typed value")]
+    DynamicMissingValue,
+    #[error("invalid key {0:?} in dynamically-typed value")]
+    DynamicInvalidKey(String),
+    #[error("invalid type of dynamic value: {0}")]
+    DynamicType(#[from] TypeJsonError),
+    /// A msgpack extension with a payload that is not a refinement map.
+    #[error("unsupported extension type 0x{code:02x} with len {len}")]
+    UnsupportedExtension { code: i8, len: usize },
+    #[error("oversize unknown value refinement")]
+    OversizeRefinement,
+    #[error("failed to decode msgpack extension body: {0}")]
+    InvalidRefinement(&'static str),
+    /// Nesting deeper than any real schema (guards the stack).
+    #[error("value nested more than {0} levels deep")]
+    TooDeep(usize),
+    /// Not well-formed msgpack or JSON at all.
+    #[error("malformed input: {0}")]
+    Syntax(String),
+}
+
+impl DecodeError {
+    pub fn new(path: &AttributePath, kind: DecodeErrorKind) -> Self {
+        DecodeError {
+            path: path.clone(),
+            kind,
+        }
+    }
+
+    /// The same error seen from the parent value: `step` is prepended.
+    /// Decoders build paths this way, only on failure, so successful
+    /// decoding never allocates path steps.
+    pub(crate) fn within(mut self, step: PathStep) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+}
+
+/// An error at the root; enclosing decoders prepend their steps.
+impl From<DecodeErrorKind> for DecodeError {
+    fn from(kind: DecodeErrorKind) -> Self {
+        DecodeError {
+            path: AttributePath::root(),
+            kind,
+        }
+    }
+}
+
+/// Why a value does not fit a type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    #[error("{expected} required, found {found}")]
+    WrongKind {
+        expected: String,
+        found: &'static str,
+    },
+    #[error("unsupported attribute {0:?}")]
+    UnsupportedAttribute(String),
+    #[error("attribute {0:?} is required")]
+    MissingAttribute(String),
+    #[error("a tuple of length {expected} is required ({given} given)")]
+    TupleLength { expected: usize, given: usize },
+    /// A bare value in a `dynamic` position whose type cannot be inferred
+    /// (e.g. a list mixing strings and numbers).
+    #[error(
+        "cannot infer the type of this value in a dynamic position; wrap it in Value::Dynamic"
+    )]
+    UninferableDynamic,
+}
+
+/// `value.check_conformance(ty)` failed at `path`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{kind}", at(path))]
+pub struct ConformanceError {
+    pub path: AttributePath,
+    pub kind: Mismatch,
+}
+
+/// Encoding a value against a type failed at `path`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{kind}", at(path))]
+pub struct EncodeError {
+    pub path: AttributePath,
+    pub kind: EncodeErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeErrorKind {
+    #[error("{0}")]
+    Mismatch(#[from] Mismatch),
+    /// JSON has no representation of unknown values (cty's message).
+    #[error("value is not known")]
+    Unknown,
+    /// JSON numbers cannot be infinite (cty's message).
+    #[error("cannot serialize infinity as JSON")]
+    Infinity,
+    /// msgpack lengths are 32-bit.
+    #[error("too long for msgpack ({0} elements or bytes)")]
+    TooLong(usize),
+}
+
+impl EncodeError {
+    pub fn new(path: &AttributePath, kind: impl Into<EncodeErrorKind>) -> Self {
+        EncodeError {
+            path: path.clone(),
+            kind: kind.into(),
+        }
+    }
+
+    /// The same error seen from the parent value: `step` is prepended.
+    pub(crate) fn within(mut self, step: PathStep) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+}
+
+impl From<EncodeErrorKind> for EncodeError {
+    fn from(kind: EncodeErrorKind) -> Self {
+        EncodeError {
+            path: AttributePath::root(),
+            kind,
+        }
+    }
+}
+
+impl From<Mismatch> for EncodeError {
+    fn from(kind: Mismatch) -> Self {
+        EncodeErrorKind::from(kind).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_carry_the_path() {
+        let e = DecodeError::new(
+            &AttributePath::root().attr("billing").index(0),
+            DecodeErrorKind::Expected("string"),
+        );
+        assert_eq!(e.to_string(), "billing[0]: string is required");
+        let e = DecodeError::new(&AttributePath::root(), DecodeErrorKind::UnexpectedEnd);
+        assert_eq!(e.to_string(), "unexpected end of input");
+        let e = EncodeError::new(
+            &AttributePath::root().attr("tags").key("k"),
+            Mismatch::WrongKind {
+                expected: "string".into(),
+                found: "number",
+            },
+        );
+        assert_eq!(e.to_string(), r#"tags["k"]: string required, found number"#);
+    }
+}
