@@ -1,8 +1,7 @@
 //! `terraform-provider-baidu`: the plugin binary Terraform launches.
 //!
-//! Interim entry: serves the protocol-5 transport with a provider that
-//! answers UNIMPLEMENTED to every RPC until the framework dispatch is wired
-//! in (replace `InterimProvider` in the one `serve` call below).
+//! Serves the `baidu` provider (`tfbaidu::provider::grpc_service`) over the
+//! protocol-5 transport.
 
 use std::process::ExitCode;
 
@@ -27,13 +26,6 @@ Terraform starts this binary itself; running it by hand only makes sense with:
 
 Logs are hclog JSON lines on stderr; the level comes from
 TF_LOG_PROVIDER_BAIDU, TF_LOG_PROVIDER or TF_LOG (trace, debug, info, warn, error).";
-
-/// Placeholder provider: every RPC answers UNIMPLEMENTED through the
-/// generated default stubs.
-struct InterimProvider;
-
-#[tonic::async_trait]
-impl tfplugin::proto::tfplugin5::provider_server::Provider for InterimProvider {}
 
 enum Command {
     Serve(ServeMode),
@@ -85,7 +77,14 @@ async fn main() -> ExitCode {
         ServeMode::Managed => ServeOptions::managed(PROVIDER_ADDRESS),
         ServeMode::Debug => ServeOptions::debug(PROVIDER_ADDRESS),
     };
-    let result = tfplugin::serve(InterimProvider, options).await;
+    let service = match tfbaidu::provider::grpc_service() {
+        Ok(service) => service,
+        Err(error) => {
+            tracing::error!(error = %error, "the provider definition is invalid");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = tfplugin::serve(service, options).await;
 
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,1 +1,125 @@
-//! (filled in by its issue)
+//! The `baidu` Terraform provider: its configuration and the resource and
+//! data source types it serves, joined to the framework.
+//!
+//! To add a resource, implement [`crate::framework::Resource`]`<ProviderData>`
+//! and add one line to [`BaiduProvider::resources`] (likewise for data
+//! sources in [`BaiduProvider::data_sources`]).
+
+pub mod config;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use config::{Env, ProcessEnv, ProviderSettings};
+
+use crate::baidu::BaiduClient;
+use crate::framework::{
+    ConfigureRequest, DataSourceList, FrameworkError, GrpcProvider, Provider, ResourceList, Schema,
+};
+use crate::tfvalue::{Diagnostics, Value};
+
+/// Provider type name, as in `provider "baidu" {}`.
+pub const TYPE_NAME: &str = "baidu";
+/// Source address Terraform resolves `baidu/baidu` to.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/baidu/baidu";
+
+/// What `Configure` produces and every resource and data source receives
+/// through its context.
+#[derive(Debug, Clone)]
+pub struct ProviderData {
+    pub settings: ProviderSettings,
+    /// Signed API client for `settings` (region, endpoint, credentials).
+    pub client: BaiduClient,
+}
+
+/// The `baidu` provider.
+pub struct BaiduProvider {
+    env: Arc<dyn Env>,
+}
+
+impl Default for BaiduProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BaiduProvider {
+    /// Reads environment fallbacks from the process environment.
+    pub fn new() -> Self {
+        Self::with_env(Arc::new(ProcessEnv))
+    }
+
+    /// Reads environment fallbacks from `env` (tests use a map).
+    pub fn with_env(env: Arc<dyn Env>) -> Self {
+        Self { env }
+    }
+}
+
+#[async_trait]
+impl Provider for BaiduProvider {
+    type Data = ProviderData;
+
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    async fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        config::validate(config, self.env.as_ref(), diags);
+    }
+
+    async fn configure(
+        &self,
+        req: ConfigureRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<ProviderData> {
+        let settings = match config::resolve(req.config, self.env.as_ref()) {
+            Ok(settings) => settings,
+            Err(mut errors) => {
+                diags.append(&mut errors);
+                return None;
+            }
+        };
+        // From here on the secrets are masked in every log line.
+        crate::tfplugin::logging::register_secret(settings.secret_key.expose_secret());
+        if let Some(token) = &settings.session_token {
+            crate::tfplugin::logging::register_secret(token.expose_secret());
+        }
+        match BaiduClient::new(settings.client_config()) {
+            Ok(client) => {
+                tracing::info!(
+                    region = %settings.region,
+                    endpoint = %client.endpoint(),
+                    access_key = %settings.access_key,
+                    session_token = settings.session_token.is_some(),
+                    "provider configured"
+                );
+                Some(ProviderData { settings, client })
+            }
+            Err(e) => {
+                diags.error(
+                    "Cannot create the Baidu API client",
+                    format!("The provider settings ({settings}) are not usable: {e}."),
+                );
+                None
+            }
+        }
+    }
+
+    fn resources(&self) -> ResourceList<ProviderData> {
+        vec![
+            // One line per resource type, e.g.
+            // Arc::new(peerconn::PeerConnResource),
+        ]
+    }
+
+    fn data_sources(&self) -> DataSourceList<ProviderData> {
+        vec![]
+    }
+}
+
+/// The gRPC service `tfplugin::serve` runs: the `baidu` provider reading
+/// its environment fallbacks from the process environment.
+pub fn grpc_service() -> Result<GrpcProvider<BaiduProvider>, FrameworkError> {
+    GrpcProvider::new(BaiduProvider::new())
+}

@@ -1,0 +1,606 @@
+//! The `provider "baidu"` block: its schema, plan-time validation, and the
+//! resolution of configuration + environment into [`ProviderSettings`].
+//!
+//! Every argument falls back to the environment variable Baidu's official
+//! provider (`terraform-provider-baiducloud`) uses, so users can switch
+//! without new variables: `BAIDUCLOUD_ACCESS_KEY`, `BAIDUCLOUD_SECRET_KEY`,
+//! `BAIDUCLOUD_SESSION_TOKEN`, `BAIDUCLOUD_REGION` (default `bj`) and
+//! `BAIDUCLOUD_ENDPOINT`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use reqwest::Url;
+
+use crate::baidu::{ClientConfig, Credentials, SecretString};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::validators::{self, Validator};
+use crate::tfvalue::{AttributePath, Diagnostics, Value};
+
+pub const ACCESS_KEY: &str = "access_key";
+pub const SECRET_KEY: &str = "secret_key";
+pub const SESSION_TOKEN: &str = "session_token";
+pub const REGION: &str = "region";
+pub const ENDPOINT: &str = "endpoint";
+
+pub const ENV_ACCESS_KEY: &str = "BAIDUCLOUD_ACCESS_KEY";
+pub const ENV_SECRET_KEY: &str = "BAIDUCLOUD_SECRET_KEY";
+pub const ENV_SESSION_TOKEN: &str = "BAIDUCLOUD_SESSION_TOKEN";
+pub const ENV_REGION: &str = "BAIDUCLOUD_REGION";
+pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
+
+/// Region used when neither the configuration nor the environment names one.
+pub const DEFAULT_REGION: &str = "bj";
+
+/// Where environment fallbacks come from. The process environment in
+/// production; a map in tests, so they never touch process-global state.
+pub trait Env: Send + Sync {
+    /// The variable's value; empty values count as unset.
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The real process environment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl Env for BTreeMap<String, String> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.is_empty()).cloned()
+    }
+}
+
+/// The provider block's schema.
+pub fn schema() -> Schema {
+    Schema::new()
+        .description(
+            "The Baidu AI Cloud provider manages VPC peering connections. Every argument \
+             can also be given through the environment variable of Baidu's official provider.",
+        )
+        .attribute(
+            Attribute::string(ACCESS_KEY)
+                .optional()
+                .description(format!(
+                    "Access key (AK) of the Baidu AI Cloud account. Falls back to {ENV_ACCESS_KEY}."
+                ))
+                .validate(non_empty()),
+        )
+        .attribute(
+            Attribute::string(SECRET_KEY)
+                .optional()
+                .sensitive()
+                .description(format!(
+                    "Secret key (SK) belonging to the access key. Falls back to {ENV_SECRET_KEY}."
+                ))
+                .validate(non_empty()),
+        )
+        .attribute(
+            Attribute::string(SESSION_TOKEN)
+                .optional()
+                .sensitive()
+                .description(format!(
+                    "STS session token, for temporary credentials. Falls back to {ENV_SESSION_TOKEN}."
+                ))
+                .validate(non_empty()),
+        )
+        .attribute(
+            Attribute::string(REGION)
+                .optional()
+                .description(format!(
+                    "Region of the VPCs to manage, e.g. \"bj\", \"gz\", \"su\". Falls back to \
+                     {ENV_REGION}, then \"{DEFAULT_REGION}\"."
+                ))
+                .validate(region_format()),
+        )
+        .attribute(
+            Attribute::string(ENDPOINT)
+                .optional()
+                .description(format!(
+                    "VPC API endpoint URL, e.g. \"https://bcc.bj.baidubce.com\" (the default for \
+                     the region) or a local emulator such as \"http://127.0.0.1:8080\". Falls \
+                     back to {ENV_ENDPOINT}."
+                ))
+                .validate(endpoint_url()),
+        )
+}
+
+fn non_empty() -> Validator {
+    Validator::new("a non-empty string", |v| match v.as_str() {
+        Some(s) if s.trim().is_empty() => Err(
+            "must not be empty; leave the argument out to use its environment variable".to_owned(),
+        ),
+        _ => Ok(()),
+    })
+}
+
+/// A region code: lowercase letters, digits and '-', starting with a letter.
+pub fn is_valid_region(region: &str) -> bool {
+    region.len() <= 32
+        && region.starts_with(|c: char| c.is_ascii_lowercase())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn region_format() -> Validator {
+    validators::string_matches(
+        "a region code such as \"bj\", \"gz\" or \"su\" (lowercase letters, digits and '-')",
+        is_valid_region,
+    )
+}
+
+/// Checks an endpoint: an absolute http(s) URL with a host and no query.
+pub fn check_endpoint(endpoint: &str) -> Result<Url, String> {
+    let url = Url::parse(endpoint.trim())
+        .map_err(|e| format!("must be a URL such as \"https://bcc.bj.baidubce.com\" ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "must use http or https, not {:?} (e.g. \"https://bcc.bj.baidubce.com\")",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not contain a query or fragment".to_owned());
+    }
+    Ok(url)
+}
+
+fn endpoint_url() -> Validator {
+    Validator::new("an http(s) URL", |v| match v.as_str() {
+        Some(s) if s.trim().is_empty() => Ok(()), // reported by the emptiness rule
+        Some(s) => check_endpoint(s).map(|_| ()),
+        None => Ok(()),
+    })
+}
+
+/// The configured string at `name`: `Known(Some)`, `Known(None)` (null), or
+/// `Unknown` (depends on values not known yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Setting {
+    Known(Option<String>),
+    Unknown,
+}
+
+fn setting(config: &Value, name: &str) -> Setting {
+    match config.get_attr(name) {
+        Some(v) if v.is_unknown() => Setting::Unknown,
+        Some(v) => Setting::Known(v.as_str().map(str::to_owned)),
+        None => Setting::Known(None),
+    }
+}
+
+/// Cross-argument checks that need no network: a key pair must be complete
+/// (counting the environment), and a session token needs a key pair. The
+/// per-argument rules (formats, emptiness) run as schema validators.
+/// Unknown values are skipped.
+pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
+    let present = |name: &str, var: &str| match setting(config, name) {
+        Setting::Unknown => None,
+        Setting::Known(Some(_)) => Some(true),
+        Setting::Known(None) => Some(env.var(var).is_some()),
+    };
+    let configured = |name: &str| matches!(setting(config, name), Setting::Known(Some(_)));
+    let access = present(ACCESS_KEY, ENV_ACCESS_KEY);
+    let secret = present(SECRET_KEY, ENV_SECRET_KEY);
+    if configured(ACCESS_KEY) && secret == Some(false) {
+        diags.attribute_error(
+            AttributePath::root().attr(SECRET_KEY),
+            "Incomplete credentials",
+            format!(
+                "access_key is set but secret_key is not: set secret_key in the provider block or the {ENV_SECRET_KEY} environment variable."
+            ),
+        );
+    }
+    if configured(SECRET_KEY) && access == Some(false) {
+        diags.attribute_error(
+            AttributePath::root().attr(ACCESS_KEY),
+            "Incomplete credentials",
+            format!(
+                "secret_key is set but access_key is not: set access_key in the provider block or the {ENV_ACCESS_KEY} environment variable."
+            ),
+        );
+    }
+    if configured(SESSION_TOKEN) && (access == Some(false) || secret == Some(false)) {
+        diags.attribute_error(
+            AttributePath::root().attr(SESSION_TOKEN),
+            "Incomplete credentials",
+            "session_token is set, but a session token is only used together with access_key and secret_key (its temporary key pair).",
+        );
+    }
+    if let Setting::Known(Some(endpoint)) = setting(config, ENDPOINT) {
+        if let Ok(url) = check_endpoint(&endpoint) {
+            if url.scheme() == "http" && !is_loopback_host(&url) {
+                diags.attribute_warning(
+                    AttributePath::root().attr(ENDPOINT),
+                    "Unencrypted endpoint",
+                    format!(
+                        "endpoint {endpoint:?} uses plain http: requests (signed, but not encrypted) travel in clear text. Use https unless this is a local emulator."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn is_loopback_host(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The provider's final settings, after environment fallbacks and defaults.
+/// Secrets live in [`SecretString`], so `Debug` prints `***` for them.
+#[derive(Clone, Debug)]
+pub struct ProviderSettings {
+    pub access_key: String,
+    pub secret_key: SecretString,
+    pub session_token: Option<SecretString>,
+    pub region: String,
+    /// `None` means the region's public endpoint.
+    pub endpoint: Option<String>,
+}
+
+impl ProviderSettings {
+    pub fn credentials(&self) -> Credentials {
+        let creds = Credentials::new(self.access_key.clone(), self.secret_key.clone());
+        match &self.session_token {
+            Some(token) => creds.with_session_token(token.clone()),
+            None => creds,
+        }
+    }
+
+    /// The API client configuration these settings describe.
+    pub fn client_config(&self) -> ClientConfig {
+        let config = ClientConfig::new(self.credentials(), self.region.clone());
+        match &self.endpoint {
+            Some(endpoint) => config.with_endpoint(endpoint.clone()),
+            None => config,
+        }
+    }
+}
+
+impl fmt::Display for ProviderSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "region {:?}, endpoint {}, access key {:?}{}",
+            self.region,
+            self.endpoint.as_deref().unwrap_or("(region default)"),
+            self.access_key,
+            if self.session_token.is_some() {
+                " with a session token"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// Resolves the provider block and the environment into settings. Fails
+/// (with diagnostics naming the argument and its variable) when a value is
+/// not known yet, a key is missing, or a value is malformed.
+pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut pick = |name: &str, var: &str| -> Option<String> {
+        match setting(config, name) {
+            Setting::Unknown => {
+                diags.attribute_error(
+                    AttributePath::root().attr(name),
+                    "Provider configuration not known yet",
+                    format!(
+                        "{name} depends on a value that is only known after apply, so the provider cannot be configured during this plan. Use a value known at plan time (a variable, or {var})."
+                    ),
+                );
+                None
+            }
+            Setting::Known(Some(v)) if !v.trim().is_empty() => Some(v),
+            Setting::Known(_) => env.var(var),
+        }
+    };
+    let access_key = pick(ACCESS_KEY, ENV_ACCESS_KEY);
+    let secret_key = pick(SECRET_KEY, ENV_SECRET_KEY);
+    let session_token = pick(SESSION_TOKEN, ENV_SESSION_TOKEN);
+    let region = pick(REGION, ENV_REGION);
+    let endpoint = pick(ENDPOINT, ENV_ENDPOINT);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let missing = |diags: &mut Diagnostics, name: &str, var: &str, what: &str| {
+        diags.attribute_error(
+            AttributePath::root().attr(name),
+            format!("Missing {what}"),
+            format!("No {what} is configured: set {name} in the provider block or the {var} environment variable."),
+        );
+    };
+    if access_key.is_none() {
+        missing(&mut diags, ACCESS_KEY, ENV_ACCESS_KEY, "access key");
+    }
+    if secret_key.is_none() {
+        missing(&mut diags, SECRET_KEY, ENV_SECRET_KEY, "secret key");
+    }
+    let region = region.unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    if !is_valid_region(&region) {
+        let source = if matches!(setting(config, REGION), Setting::Known(Some(_))) {
+            "region".to_owned()
+        } else {
+            ENV_REGION.to_owned()
+        };
+        diags.attribute_error(
+            AttributePath::root().attr(REGION),
+            "Invalid region",
+            format!("{source} is {region:?}, which is not a region code such as \"bj\" or \"gz\" (lowercase letters, digits and '-')."),
+        );
+    }
+    if let Some(e) = &endpoint {
+        if let Err(problem) = check_endpoint(e) {
+            diags.attribute_error(
+                AttributePath::root().attr(ENDPOINT),
+                "Invalid endpoint",
+                format!("The endpoint {e:?} {problem}."),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    match (access_key, secret_key) {
+        (Some(access_key), Some(secret_key)) => Ok(ProviderSettings {
+            access_key,
+            secret_key: SecretString::new(secret_key),
+            session_token: session_token.map(SecretString::new),
+            region,
+            endpoint: endpoint.map(|e| e.trim().to_owned()),
+        }),
+        // Both were reported missing above.
+        _ => Err(diags),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut attrs: BTreeMap<String, Value> =
+            [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, REGION, ENDPOINT]
+                .iter()
+                .map(|n| ((*n).to_owned(), Value::Null))
+                .collect();
+        for (k, v) in pairs {
+            attrs.insert((*k).to_owned(), v.clone());
+        }
+        Value::Object(attrs)
+    }
+
+    fn s(v: &str) -> Value {
+        Value::string(v)
+    }
+
+    fn errors_at(diags: &Diagnostics) -> Vec<String> {
+        diags
+            .errors()
+            .map(|d| {
+                d.attribute
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn schema_is_all_optional_strings_with_secrets_sensitive() {
+        let schema = schema();
+        assert!(schema.check().is_empty());
+        for a in &schema.block.attributes {
+            assert!(a.optional && !a.required && !a.computed, "{}", a.name);
+            assert!(!a.description.text.is_empty());
+        }
+        let sensitive: Vec<&str> = schema
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.sensitive)
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(sensitive, [SECRET_KEY, SESSION_TOKEN]);
+    }
+
+    #[test]
+    fn env_fallbacks_and_default_region() {
+        let e = env(&[
+            (ENV_ACCESS_KEY, "AK-env"),
+            (ENV_SECRET_KEY, "SK-env"),
+            (ENV_SESSION_TOKEN, "TOKEN-env"),
+            (ENV_ENDPOINT, "http://127.0.0.1:9999"),
+        ]);
+        let settings = resolve(&config(&[]), &e).expect("resolves");
+        assert_eq!(settings.access_key, "AK-env");
+        assert_eq!(settings.secret_key.expose_secret(), "SK-env");
+        assert_eq!(
+            settings
+                .session_token
+                .as_ref()
+                .map(SecretString::expose_secret),
+            Some("TOKEN-env")
+        );
+        assert_eq!(settings.region, DEFAULT_REGION);
+        assert_eq!(settings.endpoint.as_deref(), Some("http://127.0.0.1:9999"));
+
+        let e = env(&[
+            (ENV_ACCESS_KEY, "AK-env"),
+            (ENV_SECRET_KEY, "SK-env"),
+            (ENV_REGION, "gz"),
+        ]);
+        let settings = resolve(&config(&[]), &e).expect("resolves");
+        assert_eq!(settings.region, "gz");
+        assert_eq!(settings.endpoint, None);
+        assert!(settings.session_token.is_none());
+    }
+
+    #[test]
+    fn configuration_wins_over_environment() {
+        let e = env(&[
+            (ENV_ACCESS_KEY, "AK-env"),
+            (ENV_SECRET_KEY, "SK-env"),
+            (ENV_REGION, "gz"),
+        ]);
+        let c = config(&[
+            (ACCESS_KEY, s("AK-cfg")),
+            (SECRET_KEY, s("SK-cfg")),
+            (REGION, s("su")),
+        ]);
+        let settings = resolve(&c, &e).expect("resolves");
+        assert_eq!(settings.access_key, "AK-cfg");
+        assert_eq!(settings.secret_key.expose_secret(), "SK-cfg");
+        assert_eq!(settings.region, "su");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let c = config(&[
+            (ACCESS_KEY, s("AK")),
+            (SECRET_KEY, s("SUPERSECRET")),
+            (SESSION_TOKEN, s("TOKENVALUE")),
+        ]);
+        let settings = resolve(&c, &env(&[])).expect("resolves");
+        for text in [
+            format!("{settings:?}"),
+            format!("{settings:#?}"),
+            settings.to_string(),
+        ] {
+            assert!(
+                !text.contains("SUPERSECRET") && !text.contains("TOKENVALUE"),
+                "{text}"
+            );
+        }
+        assert!(format!("{settings:?}").contains("***"));
+    }
+
+    #[test]
+    fn missing_keys_name_attribute_and_variable() {
+        let err = resolve(&config(&[]), &env(&[])).expect_err("no credentials");
+        assert_eq!(errors_at(&err), [ACCESS_KEY, SECRET_KEY]);
+        let details: Vec<&str> = err.iter().map(|d| d.detail.as_str()).collect();
+        assert!(details[0].contains(ENV_ACCESS_KEY) && details[1].contains(ENV_SECRET_KEY));
+    }
+
+    #[test]
+    fn unknown_values_cannot_configure() {
+        let c = config(&[(ACCESS_KEY, Value::unknown()), (SECRET_KEY, s("SK"))]);
+        let err = resolve(&c, &env(&[])).expect_err("unknown");
+        assert_eq!(errors_at(&err), [ACCESS_KEY]);
+    }
+
+    #[test]
+    fn malformed_region_and_endpoint_fail_resolution() {
+        let e = env(&[
+            (ENV_ACCESS_KEY, "AK"),
+            (ENV_SECRET_KEY, "SK"),
+            (ENV_REGION, "Bei Jing"),
+        ]);
+        let err = resolve(&config(&[]), &e).expect_err("bad region");
+        assert_eq!(errors_at(&err), [REGION]);
+        assert!(err.iter().any(|d| d.detail.contains(ENV_REGION)));
+        let e = env(&[
+            (ENV_ACCESS_KEY, "AK"),
+            (ENV_SECRET_KEY, "SK"),
+            (ENV_ENDPOINT, "ftp://x"),
+        ]);
+        let err = resolve(&config(&[]), &e).expect_err("bad endpoint");
+        assert_eq!(errors_at(&err), [ENDPOINT]);
+    }
+
+    #[test]
+    fn validate_checks_key_pairs_against_config_and_env() {
+        let mut d = Diagnostics::new();
+        validate(&config(&[(ACCESS_KEY, s("AK"))]), &env(&[]), &mut d);
+        assert_eq!(errors_at(&d), [SECRET_KEY]);
+        assert!(d
+            .iter()
+            .next()
+            .is_some_and(|x| x.detail.contains(ENV_SECRET_KEY)));
+
+        let mut d = Diagnostics::new();
+        validate(
+            &config(&[(ACCESS_KEY, s("AK"))]),
+            &env(&[(ENV_SECRET_KEY, "SK")]),
+            &mut d,
+        );
+        assert!(d.is_empty(), "secret from env completes the pair: {d:?}");
+
+        let mut d = Diagnostics::new();
+        validate(&config(&[(SECRET_KEY, s("SK"))]), &env(&[]), &mut d);
+        assert_eq!(errors_at(&d), [ACCESS_KEY]);
+
+        let mut d = Diagnostics::new();
+        validate(&config(&[(SESSION_TOKEN, s("T"))]), &env(&[]), &mut d);
+        assert_eq!(errors_at(&d), [SESSION_TOKEN]);
+
+        let mut d = Diagnostics::new();
+        validate(
+            &config(&[(ACCESS_KEY, s("AK")), (SECRET_KEY, Value::unknown())]),
+            &env(&[]),
+            &mut d,
+        );
+        assert!(d.is_empty(), "unknown values are tolerated: {d:?}");
+
+        let mut d = Diagnostics::new();
+        validate(&config(&[]), &env(&[]), &mut d);
+        assert!(d.is_empty(), "nothing configured is fine at validate time");
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        assert!(check_endpoint("https://bcc.bj.baidubce.com").is_ok());
+        assert!(check_endpoint("http://127.0.0.1:8080").is_ok());
+        assert!(check_endpoint("bcc.bj.baidubce.com").is_err());
+        assert!(check_endpoint("ftp://bcc.bj.baidubce.com").is_err());
+        assert!(check_endpoint("https://x?y=1").is_err());
+        let mut d = Diagnostics::new();
+        validate(
+            &config(&[(ENDPOINT, s("http://vpc.example.com"))]),
+            &env(&[]),
+            &mut d,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(!d.has_errors(), "plain http off-host is a warning");
+        let mut d = Diagnostics::new();
+        validate(
+            &config(&[(ENDPOINT, s("http://localhost:1234"))]),
+            &env(&[]),
+            &mut d,
+        );
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn region_rules() {
+        for ok in ["bj", "gz", "su", "fsh", "hkg", "cn-north-1"] {
+            assert!(is_valid_region(ok), "{ok}");
+        }
+        for bad in ["", "BJ", "1bj", "b j", "bj_1"] {
+            assert!(!is_valid_region(bad), "{bad}");
+        }
+    }
+}
