@@ -1,5 +1,5 @@
 # terraform-provider-baidu: everyday entry points.
-#   make demo   the main job (for now: builds both binaries; see the target)
+#   make demo   the main job: a running peering on the local emulator in one command
 #   make test   every check there is, exactly what CI runs (.ci/run)
 # Everything uses cargo's one `dev` profile, so builds, tests and lint share target/.
 
@@ -10,7 +10,8 @@ CARGO ?= cargo
 .PHONY: help demo test build install release fmt lint tools tools-terraform tools-python
 
 help:
-	@echo "make demo    build the provider and the emulator (the demo itself comes with the resource issue)"
+	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
+	@echo "             (KEEP_RUNNING=1 leaves the emulator running; TERRAFORM=path picks the CLI)"
 	@echo "make test    install pinned tools, then fmt check, clippy, and every test (what CI runs)"
 	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
@@ -23,12 +24,10 @@ help:
 build:
 	$(CARGO) build --bins
 
-# Honest placeholder: there is no resource yet, so nothing to apply against the emulator.
-demo: build
-	@echo
-	@echo "Built target/debug/terraform-provider-baidu and target/debug/baidu-vpc-emulator."
-	@echo "The demo (emulator + 'terraform apply' of a baidu_peerconn) arrives with the"
-	@echo "baidu_peerconn resource issue; until then there is nothing more to show."
+# The main job: emulator + provider + `terraform apply` of examples/quickstart, offline;
+# stops the emulator at the end unless KEEP_RUNNING=1 (see scripts/demo.sh).
+demo:
+	scripts/demo.sh
 
 tools: tools-terraform tools-python
 
