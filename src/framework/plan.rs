@@ -61,6 +61,7 @@ pub(crate) fn plan_change(
     let root = AttributePath::root();
     let prior_obj = non_null(Some(prior));
     let mut planned = proposed.clone();
+    drop_absent_single_blocks(&schema.block, config, &mut planned);
 
     walk_planned(
         &schema.block,
@@ -115,6 +116,40 @@ pub(crate) fn plan_change(
     FrameworkPlan {
         planned,
         requires_replace,
+    }
+}
+
+/// Older Terraform (seen with 1.0.3) proposes the prior value for a single
+/// nested block the configuration no longer has (e.g. a removed `timeouts`
+/// block); the plan must follow the configuration and drop it.
+fn drop_absent_single_blocks(block: &Block, config: &Value, planned: &mut Value) {
+    let Value::Object(planned_attrs) = planned else {
+        return;
+    };
+    for nested in &block.blocks {
+        let Some(slot) = planned_attrs.get_mut(&nested.type_name) else {
+            continue;
+        };
+        let config_b = child(config, &nested.type_name);
+        match (nested.nesting, slot) {
+            (Nesting::Single, slot) if config_b.is_null() => *slot = Value::Null,
+            (Nesting::Single | Nesting::Group, slot) => {
+                drop_absent_single_blocks(&nested.block, config_b, slot)
+            }
+            (Nesting::List, Value::List(items)) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    drop_absent_single_blocks(&nested.block, list_get(config_b, i), item);
+                }
+            }
+            (Nesting::Map, Value::Map(entries)) => {
+                for (key, item) in entries.iter_mut() {
+                    drop_absent_single_blocks(&nested.block, map_get(config_b, key), item);
+                }
+            }
+            // Set elements cannot be matched to config elements reliably
+            // before correlation; Terraform's own proposal is used as is.
+            _ => {}
+        }
     }
 }
 
@@ -905,6 +940,30 @@ mod tests {
         let out = plan(&state, &cfg);
         assert_eq!(paths(&out.requires_replace), ["local_vpc_id"]);
         assert!(child(&out.planned, "local_vpc_id").is_unknown());
+    }
+
+    #[test]
+    fn removed_single_block_is_planned_absent_even_if_proposed_kept_it() {
+        let mut cfg = config();
+        set_attr(
+            &mut cfg,
+            "timeouts",
+            obj(&[("create", s("2s")), ("delete", Value::Null)]),
+        );
+        let state = applied(&plan(&Value::Null, &cfg).planned);
+        // Terraform 1.0's ProposedNew keeps the prior block for a null config block.
+        let schema = schema();
+        let config = config();
+        let mut proposed = proposed(&state, &config);
+        set_attr(&mut proposed, "timeouts", child(&state, "timeouts").clone());
+        let out = plan_change(&schema, &state, &config, &proposed);
+        assert_eq!(child(&out.planned, "timeouts"), &Value::Null);
+        assert!(check_plan_valid(&schema, &state, &config, &out.planned).is_empty());
+        assert_eq!(
+            child(&out.planned, "status"),
+            &s("active"),
+            "a timeouts change is not a change"
+        );
     }
 
     #[test]

@@ -366,6 +366,7 @@ impl<P: Provider> Core<P> {
             imported,
         };
         let read = entry.resource.read(&ctx, req, &mut diags).await;
+        let read = read.map(|v| carry_timeouts(&entry.schema, &current, v));
         let state = match read {
             Some(v) => match finish_state(&entry.ty, type_name, "read", v, true, &mut diags) {
                 Some(v) => v,
@@ -497,6 +498,7 @@ impl<P: Provider> Core<P> {
                     planned: &planned,
                 };
                 let created = res.create(&ctx, req, &mut diags).await;
+                let created = created.map(|v| carry_timeouts(&entry.schema, &planned, v));
                 match created {
                     // Errors with a state: record what exists so Terraform
                     // taints it instead of orphaning it.
@@ -532,6 +534,7 @@ impl<P: Provider> Core<P> {
                         planned: &planned,
                     };
                     let updated = res.update(&ctx, req, &mut diags).await;
+                    let updated = updated.map(|v| carry_timeouts(&entry.schema, &planned, v));
                     match updated {
                         Some(v) => finish_state(
                             &entry.ty,
@@ -707,6 +710,21 @@ fn finish_state(
         );
     }
     Some(unknowns_to_null(value))
+}
+
+/// The `timeouts` block belongs to the configuration, never to the remote
+/// object: whatever a resource returns, the stored value is the one from
+/// `source` (planned state after create/update, current state after read),
+/// so a resource cannot drop it by building its state from scratch.
+fn carry_timeouts(schema: &Schema, source: &Value, mut value: Value) -> Value {
+    if schema.timeouts.is_some() && !value.is_null() {
+        let timeouts = source
+            .get_attr(TIMEOUTS_BLOCK)
+            .cloned()
+            .unwrap_or(Value::Null);
+        value.set_attr(TIMEOUTS_BLOCK, timeouts);
+    }
+    value
 }
 
 fn only_timeouts_changed(schema: &Schema, prior: &Value, planned: &Value) -> bool {
