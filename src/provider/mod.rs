@@ -5,7 +5,9 @@
 //! and add one line to [`BaiduProvider::resources`] (likewise for data
 //! sources in [`BaiduProvider::data_sources`]).
 
+pub mod acceptor;
 pub mod config;
+pub mod data_sources;
 
 use std::sync::Arc;
 
@@ -110,11 +112,15 @@ impl Provider for BaiduProvider {
         vec![
             // One line per resource type, e.g.
             // Arc::new(peerconn::PeerConnResource),
+            Arc::new(acceptor::PeerConnAcceptorResource),
         ]
     }
 
     fn data_sources(&self) -> DataSourceList<ProviderData> {
-        vec![]
+        vec![
+            Arc::new(data_sources::PeerConnDataSource),
+            Arc::new(data_sources::PeerConnsDataSource),
+        ]
     }
 }
 
