@@ -26,10 +26,10 @@ const PROVIDER_NAME: &str = "baidu";
 /// Files under `docs/` that are written by hand, not generated.
 const HAND_WRITTEN: &[&str] = &["emulator.md"];
 
-/// The resource types the team contract (TEAM.md) promises. While the provider's schema
-/// has no resource at all (the resources are being built on another branch), templates
-/// for these are kept but not rendered; once any resource exists, every template must
-/// match the schema exactly.
+/// The types the team contract (TEAM.md) promises. While one is not in the provider's
+/// schema yet (built on another branch), its template is kept but not rendered, with a
+/// note; `tests/examples.rs` fails meanwhile, as its examples cannot validate. Any other
+/// template without a schema type is an error. Delete this list once all four are merged.
 const CONTRACT_TYPES: &[&str] = &[
     "resources/peerconn",
     "resources/peerconn_acceptor",
@@ -185,10 +185,6 @@ fn docs_are_generated_from_the_schema_and_up_to_date() {
     }
 
     // Templates and schema types must correspond one to one.
-    let resources_landed = schema
-        .get("resource_schemas")
-        .and_then(Value::as_object)
-        .is_some_and(|m| !m.is_empty());
     let templates_dir = root.join("templates");
     let expected_templates: Vec<&str> = pages.iter().map(|p| p.template.as_str()).collect();
     for dir in ["resources", "data-sources"] {
@@ -198,7 +194,7 @@ fn docs_are_generated_from_the_schema_and_up_to_date() {
                 continue;
             }
             let kind_and_name = file.trim_end_matches(".md.tmpl");
-            if !resources_landed && CONTRACT_TYPES.contains(&kind_and_name) {
+            if CONTRACT_TYPES.contains(&kind_and_name) {
                 eprintln!(
                     "note: {template} waits for {kind_and_name} in the provider schema (not merged yet)"
                 );
