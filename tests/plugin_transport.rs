@@ -21,10 +21,9 @@ use transport_support::{
     connect_plain, connect_tls, socket_path, ClientAuth, ClientCert, Handshake, Launch, BINARY,
 };
 
-/// TODO(lead): set to `false` once `main` serves the framework dispatch;
-/// GetSchema must then answer OK. Until then the interim provider's default
-/// stubs answer UNIMPLEMENTED, which still proves a gRPC round trip over TLS.
-const GET_SCHEMA_MAY_BE_UNIMPLEMENTED: bool = true;
+/// `main` serves the framework dispatch, so GetSchema must answer OK (the
+/// interim provider's UNIMPLEMENTED stubs are gone).
+const GET_SCHEMA_MAY_BE_UNIMPLEMENTED: bool = false;
 
 /// go-plugin force-kills a plugin 2 s after Shutdown; we promise well under that.
 const SHUTDOWN_EXIT_LIMIT: Duration = Duration::from_secs(1);

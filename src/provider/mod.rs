@@ -8,6 +8,8 @@
 pub mod acceptor;
 pub mod config;
 pub mod data_sources;
+pub mod peerconn;
+pub mod shared;
 
 use std::sync::Arc;
 
@@ -112,6 +114,7 @@ impl Provider for BaiduProvider {
         vec![
             // One line per resource type, e.g.
             // Arc::new(peerconn::PeerConnResource),
+            Arc::new(peerconn::PeerConnResource),
             Arc::new(acceptor::PeerConnAcceptorResource),
         ]
     }

@@ -1,0 +1,235 @@
+//! Create: one clientToken for the whole create (the client reuses it on
+//! every retry, so a lost answer never makes a second peering), then wait
+//! until the peering is `active` (same account) or `consulting` (waiting
+//! for the peer account), open DNS sync if asked, and read it back.
+//! Once Baidu returned an id, every failure still records the peering (the
+//! id and whatever could be read) so Terraform taints it instead of
+//! orphaning it.
+
+use super::dns;
+use super::mapping::create_request;
+use super::read::{fetch_views, salvage_state, state_of};
+use super::schema::*;
+use super::spec::{Slot, Spec};
+use crate::baidu::client::new_client_token;
+use crate::baidu::model::CreatePeerConnRequest;
+use crate::baidu::{BaiduClient, ClientError, PeerConnStatus, Role};
+use crate::framework::{Context, CreateRequest};
+use crate::provider::shared::{
+    call_options, call_options_with_token, client_error_diagnostic, error_diagnostic,
+    push_client_error, wait_config, wait_error_diagnostic, ErrorScope, WaitGoal, FAILED_STATUSES,
+    SETTLED_STATUSES,
+};
+use crate::tfvalue::{AttributePath, Diagnostic, Diagnostics, Value};
+
+pub(super) async fn create<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    req: CreateRequest<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let spec = Spec::from_value(req.planned);
+    let body = match create_request(&spec) {
+        Ok(body) => body,
+        Err(e) => {
+            diags.error(
+                "Cannot build the create request",
+                format!("{e} at apply time, which Terraform does not allow. This is a bug in the provider."),
+            );
+            return None;
+        }
+    };
+    let token = new_client_token();
+    tracing::info!(
+        local_vpc_id = %body.local_vpc_id,
+        peer_vpc_id = %body.peer_vpc_id,
+        peer_region = %body.peer_region,
+        client_token = %token,
+        "creating peering connection"
+    );
+    let id = match client
+        .create_peerconn(&body, &call_options_with_token(ctx, &token))
+        .await
+    {
+        Ok(id) => id,
+        Err(error) => {
+            diags.push(create_failure(ctx, client, &body, &error).await);
+            return None;
+        }
+    };
+    tracing::info!(peer_conn_id = %id, "peering connection created");
+    let scope = ErrorScope::peering(&id);
+
+    let wait = client
+        .wait_peerconn_status(
+            &id,
+            Role::Initiator,
+            &SETTLED_STATUSES,
+            &FAILED_STATUSES,
+            &wait_config(ctx),
+        )
+        .await;
+    let status = match wait {
+        Ok(status) => status,
+        Err(error) => {
+            diags.push(wait_error_diagnostic(
+                "Peering connection did not become ready",
+                &format!("The new peering connection {id}"),
+                &error,
+                WaitGoal {
+                    target: "become active (or consulting, for a cross-account peering)",
+                    deadline: ctx.deadline(),
+                },
+                &scope,
+            ));
+            return Some(salvage_state(ctx, client, req.planned, &id).await);
+        }
+    };
+
+    if spec.dns_sync == Slot::Known(true) {
+        let opened = if status == PeerConnStatus::Active {
+            dns::set_dns_sync(ctx, client, &id, true).await
+        } else {
+            Err(Diagnostic::error(
+                "Cannot open DNS sync",
+                format!(
+                    "The peering connection {id} is {status}, and DNS sync can only be opened on an active peering. Set {DNS_SYNC} = true again once the peer account accepted it."
+                ),
+            )
+            .at(path(DNS_SYNC)))
+        };
+        if let Err(d) = opened {
+            diags.push(d);
+            return Some(salvage_state(ctx, client, req.planned, &id).await);
+        }
+    }
+
+    let mut base = req.planned.clone();
+    base.set_attr(ID, Value::string(&id));
+    match fetch_views(client, &id, &call_options(ctx)).await {
+        Ok(Some(views)) => Some(state_of(&base, &views)),
+        Ok(None) => {
+            diags.push(Diagnostic::error(
+                "Peering connection vanished",
+                format!("The peering connection {id} was created and became {status}, but then no longer existed when read back."),
+            ));
+            None
+        }
+        Err(error) => {
+            push_client_error(
+                diags,
+                "Cannot read the new peering connection",
+                &error,
+                &scope,
+            );
+            Some(salvage_state(ctx, client, req.planned, &id).await)
+        }
+    }
+}
+
+/// The diagnostic for a create Baidu refused. When the pair of VPCs already
+/// has a peering (Baidu allows one), it names that peering and how to import
+/// it instead.
+async fn create_failure<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    body: &CreatePeerConnRequest,
+    error: &ClientError,
+) -> Diagnostic {
+    let refused = error
+        .api_error()
+        .is_some_and(|e| (400..500).contains(&e.status) && !matches!(e.status, 401 | 403));
+    if refused {
+        if let Some((id, status)) = existing_peering(ctx, client, body).await {
+            return duplicate_pair(body, &id, &status, error);
+        }
+    }
+    let mut scope = ErrorScope::default();
+    if let Some(api) = error.api_error() {
+        scope.attribute = attribute_of_error(body, &api.code, &api.message);
+    }
+    client_error_diagnostic("Cannot create the peering connection", error, &scope)
+}
+
+/// The peering already connecting the two VPCs, if any: `(id, status)`.
+async fn existing_peering<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    body: &CreatePeerConnRequest,
+) -> Option<(String, String)> {
+    let all = client
+        .list_all_peerconns(Some(&body.local_vpc_id), &call_options(ctx))
+        .await
+        .map_err(|error| tracing::debug!(%error, "cannot list the local VPC's peerings"))
+        .ok()?;
+    all.into_iter()
+        .find(|pc| {
+            let ends = [pc.local_vpc_id.as_str(), pc.peer_vpc_id.as_str()];
+            ends.contains(&body.local_vpc_id.as_str()) && ends.contains(&body.peer_vpc_id.as_str())
+        })
+        .map(|pc| {
+            let status = pc.status.map(|s| s.to_string()).unwrap_or_default();
+            (pc.peer_conn_id, status)
+        })
+}
+
+fn duplicate_pair(
+    body: &CreatePeerConnRequest,
+    existing: &str,
+    status: &str,
+    error: &ClientError,
+) -> Diagnostic {
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        format!(" (status {status})")
+    };
+    let detail = format!(
+        "Baidu allows one peering connection per pair of VPCs, and {local} and {peer} are already \
+         connected by {existing}{status}. To manage that peering with Terraform, import it instead \
+         of creating a new one (NAME is this resource's name):\n\n  terraform import \
+         baidu_peerconn.NAME {existing}\n\nor, on Terraform 1.5 and later, with an import block:\n\n  \
+         import {{\n    to = baidu_peerconn.NAME\n    id = \"{existing}\"\n  }}\n\nBaidu answered: {error}.",
+        local = body.local_vpc_id,
+        peer = body.peer_vpc_id,
+    );
+    error_diagnostic(
+        "A peering connection already exists between these VPCs",
+        detail,
+        &ErrorScope::peering(existing).at(path(PEER_VPC_ID)),
+        error.request_id(),
+    )
+}
+
+/// Which argument an API refusal is about, when its code or message says.
+fn attribute_of_error(
+    body: &CreatePeerConnRequest,
+    code: &str,
+    message: &str,
+) -> Option<AttributePath> {
+    if message.contains(&body.peer_vpc_id) {
+        return Some(path(PEER_VPC_ID));
+    }
+    if message.contains(&body.local_vpc_id) {
+        return Some(path(LOCAL_VPC_ID));
+    }
+    let text = format!("{code} {message}");
+    [
+        ("bandwidth", BANDWIDTH),
+        ("peerAccountId", PEER_ACCOUNT_ID),
+        ("peerIfName", PEER_IF_NAME),
+        ("localIfName", LOCAL_IF_NAME),
+        ("peerRegion", PEER_REGION),
+        ("peerVpcId", PEER_VPC_ID),
+        ("localVpcId", LOCAL_VPC_ID),
+        ("paymentTiming", PAYMENT_TIMING),
+        ("Prepaid", PAYMENT_TIMING),
+        ("reservation", RESERVATION),
+    ]
+    .into_iter()
+    .find(|(needle, _)| text.contains(needle))
+    .map(|(_, attr)| match attr {
+        PAYMENT_TIMING | RESERVATION => billing_path(attr),
+        _ => path(attr),
+    })
+}

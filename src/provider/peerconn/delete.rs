@@ -1,0 +1,106 @@
+//! Delete: refused while deletion protection is on (also checked at plan
+//! time on Terraform ≥ 1.3), waits out a transition Baidu would refuse to
+//! interrupt, then deletes and waits until the peering is gone.
+
+use super::rules::deletion_protected;
+use super::schema::{DELETE_PROTECT, ID};
+use crate::baidu::{BaiduClient, PeerConnStatus, Role};
+use crate::framework::{Context, DeleteRequest};
+use crate::provider::shared::{
+    call_options, client_error_diagnostic, wait_config, wait_error_diagnostic, ErrorScope, WaitGoal,
+};
+use crate::tfvalue::{Diagnostics, Value};
+
+/// Every status a peering can rest in; a wait for one of them waits out
+/// `creating`, `updating` and the like.
+const RESTING: [PeerConnStatus; 8] = [
+    PeerConnStatus::Active,
+    PeerConnStatus::Consulting,
+    PeerConnStatus::ConsultFailed,
+    PeerConnStatus::Expired,
+    PeerConnStatus::Error,
+    PeerConnStatus::Down,
+    PeerConnStatus::Deleted,
+    PeerConnStatus::Deleting,
+];
+
+pub(super) async fn delete<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    req: DeleteRequest<'_>,
+    diags: &mut Diagnostics,
+) {
+    if req.prior.get_attr(DELETE_PROTECT) == Some(&Value::Bool(true)) {
+        diags.push(deletion_protected());
+        return;
+    }
+    let Some(id) = req.prior.get_attr(ID).and_then(Value::as_str) else {
+        // Nothing was ever created under this object.
+        return;
+    };
+    let scope = ErrorScope::peering(id);
+    let summary = "Cannot delete the peering connection";
+    let goal = |target| WaitGoal {
+        target,
+        deadline: ctx.deadline(),
+    };
+
+    let current = match client
+        .find_peerconn(id, Role::Initiator, &call_options(ctx))
+        .await
+    {
+        Ok(None) => return,
+        Ok(Some(pc)) => pc.status,
+        Err(e) => {
+            diags.push(client_error_diagnostic(summary, &e, &scope));
+            return;
+        }
+    };
+    if current
+        .as_ref()
+        .is_some_and(PeerConnStatus::is_transitional)
+        && current != Some(PeerConnStatus::Deleting)
+    {
+        let settled = client
+            .wait_peerconn_status(id, Role::Initiator, &RESTING, &[], &wait_config(ctx))
+            .await;
+        if let Err(e) = settled {
+            diags.push(wait_error_diagnostic(
+                summary,
+                &format!("The peering connection {id}"),
+                &e,
+                goal("finish its current change before deletion"),
+                &scope,
+            ));
+            return;
+        }
+    }
+
+    tracing::info!(peer_conn_id = id, "deleting peering connection");
+    match client.delete_peerconn(id, &call_options(ctx)).await {
+        Ok(()) => {}
+        Err(e) if e.is_not_found() => return,
+        Err(e) => {
+            diags.push(client_error_diagnostic(summary, &e, &scope));
+            return;
+        }
+    }
+    let gone = client
+        .wait_peerconn_status(
+            id,
+            Role::Initiator,
+            &[PeerConnStatus::Deleted],
+            &[],
+            &wait_config(ctx),
+        )
+        .await;
+    if let Err(e) = gone {
+        diags.push(wait_error_diagnostic(
+            "Peering connection was not deleted",
+            &format!("The peering connection {id}"),
+            &e,
+            goal("disappear"),
+            &scope,
+        ));
+    }
+}

@@ -1,0 +1,117 @@
+//! `resource "baidu_peerconn"`: a VPC peering connection managed from the
+//! initiator side (issue 5; decisions in RESOURCE-DESIGN.md).
+//!
+//! - [`schema`]: attribute names, plan behaviour, validators, descriptions.
+//! - [`spec`]: a typed view of a configuration / plan / state object.
+//! - [`mapping`]: plan → create request, API views → state.
+//! - [`rules`] and [`plan`]: Baidu's rules checked at plan time.
+//! - `create`, `read`, `update`, `delete`, `dns`: the operations.
+
+mod create;
+mod delete;
+mod dns;
+pub mod mapping;
+pub mod plan;
+mod read;
+pub mod rules;
+pub mod schema;
+pub mod spec;
+mod update;
+
+use async_trait::async_trait;
+
+use crate::framework::{
+    upgrade, Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest,
+    Resource, Schema, UpdateRequest,
+};
+use crate::provider::shared::is_peer_conn_id;
+use crate::provider::ProviderData;
+use crate::tfvalue::{Diagnostics, Value};
+
+/// The resource type name.
+pub const TYPE_NAME: &str = "baidu_peerconn";
+
+/// `resource "baidu_peerconn"`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PeerConnResource;
+
+#[async_trait]
+impl Resource<ProviderData> for PeerConnResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        rules::check_config(&spec::Spec::from_value(config), diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Context<ProviderData>,
+        plan: &mut PlanChange<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        plan::modify_plan(plan, &ctx.provider().settings.region, diags);
+    }
+
+    async fn create(
+        &self,
+        ctx: &Context<ProviderData>,
+        req: CreateRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        create::create(ctx, &ctx.provider().client, req, diags).await
+    }
+
+    async fn read(
+        &self,
+        ctx: &Context<ProviderData>,
+        req: ReadRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        read::read(ctx, &ctx.provider().client, req, diags).await
+    }
+
+    async fn update(
+        &self,
+        ctx: &Context<ProviderData>,
+        req: UpdateRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        update::update(ctx, &ctx.provider().client, req, diags).await
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Context<ProviderData>,
+        req: DeleteRequest<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        delete::delete(ctx, &ctx.provider().client, req, diags).await
+    }
+
+    /// Import by id; the read that follows fills in every argument.
+    async fn import(
+        &self,
+        _ctx: &Context<ProviderData>,
+        req: ImportRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let id = req.id.trim();
+        if !is_peer_conn_id(id) {
+            diags.error(
+                "Invalid import id",
+                format!(
+                    "{:?} is not a peering connection id: import a baidu_peerconn by its id, e.g. `terraform import baidu_peerconn.example peerconn-a1b2c3d4e5f6`.",
+                    req.id
+                ),
+            );
+            return None;
+        }
+        upgrade::state_with_id(req.schema, id, diags)
+    }
+}

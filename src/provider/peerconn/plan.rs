@@ -1,0 +1,314 @@
+//! `modify_plan` of `baidu_peerconn`: what the framework's schema-driven
+//! planning cannot know (the provider's region, what Baidu reports back, the
+//! remote status), applied to the plan under construction.
+
+use super::rules::{self, PlanContext};
+use super::schema::*;
+use super::spec::Spec;
+use crate::baidu::PeerConnStatus;
+use crate::framework::PlanChange;
+use crate::provider::shared::{classify_status, StatusClass};
+use crate::tfvalue::{Diagnostic, Diagnostics, Value};
+
+pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut Diagnostics) {
+    let prior = plan.prior().map(Spec::from_value);
+    if plan.is_destroy() {
+        if let Some(prior) = &prior {
+            rules::check_destroy(prior, diags);
+        }
+        return;
+    }
+    let Some(config) = plan.config().cloned() else {
+        return;
+    };
+
+    // No tags and `{}` are one thing; state always holds a map, so a
+    // configuration without tags plans `{}` (and removing every tag from a
+    // tagged peering shows as the replacement it is).
+    if config.get_attr(TAGS).is_some_and(Value::is_null) {
+        plan.set_planned(&path(TAGS), Value::map(Vec::<(String, Value)>::new()));
+    }
+    if plan.is_create() {
+        // Known at plan time: without peer_account_id the peering is
+        // same-account and reads back null; Baidu never reports a resource
+        // group, so an unset one stays null.
+        for name in [PEER_ACCOUNT_ID, RESOURCE_GROUP_ID] {
+            if config.get_attr(name).is_some_and(Value::is_null) {
+                plan.set_planned(&path(name), Value::Null);
+            }
+        }
+    }
+
+    let prior_status = plan
+        .prior()
+        .and_then(|p| p.get_attr(STATUS))
+        .and_then(Value::as_str)
+        .map(PeerConnStatus::from);
+    if let (Some(status), Some(id)) = (
+        &prior_status,
+        plan.prior()
+            .and_then(|p| p.get_attr(ID))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    ) {
+        if classify_status(status) == StatusClass::NeedsReplacement
+            && plan.force_replace(path(STATUS))
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "Peering connection will be replaced",
+                    format!(
+                        "The peering connection {id} is {status}, a status it does not leave by \
+                         itself, so Terraform will replace it (delete it, then create a new \
+                         one). {}",
+                        status_advice(status)
+                    ),
+                )
+                .at(path(STATUS)),
+            );
+        }
+    }
+
+    if plan.is_update() && plan.requires_replace().is_empty() {
+        keep_unaffected_computed_values(plan);
+    }
+
+    let Some(planned) = plan.planned().map(Spec::from_value) else {
+        return;
+    };
+    let cx = PlanContext {
+        provider_region,
+        prior: prior.as_ref(),
+        prior_status: prior_status.as_ref(),
+    };
+    rules::check_plan(&planned, cx, diags);
+}
+
+/// An in-place update plans every changing computed value unknown; keep
+/// those the update cannot change, so the plan shows only what will:
+/// - `status`: an `active` peering is `active` again after each step (the
+///   update waits through `updating`); `consulting` may turn `active` when
+///   the peer accepts meanwhile, so it stays unknown;
+/// - `expired_time`: only a renewal (a `billing` change) moves it;
+/// - `dns_status`: only a `dns_sync` change moves a settled DNS status.
+fn keep_unaffected_computed_values(plan: &mut PlanChange<'_>) {
+    let (Some(prior), Some(planned)) = (plan.prior().cloned(), plan.planned().cloned()) else {
+        return;
+    };
+    let attr = |v: &Value, name: &str| v.get_attr(name).cloned().unwrap_or(Value::Null);
+    let mut keep = Vec::new();
+    if attr(&prior, STATUS).as_str() == Some("active") {
+        keep.push(STATUS);
+    }
+    if attr(&prior, BILLING) == attr(&planned, BILLING) {
+        keep.push(EXPIRED_TIME);
+    }
+    if attr(&prior, DNS_SYNC) == attr(&planned, DNS_SYNC)
+        && matches!(attr(&prior, DNS_STATUS).as_str(), Some("open" | "close"))
+    {
+        keep.push(DNS_STATUS);
+    }
+    for name in keep {
+        if attr(&planned, name).is_unknown() {
+            plan.set_planned(&path(name), attr(&prior, name));
+        }
+    }
+}
+
+fn status_advice(status: &PeerConnStatus) -> &'static str {
+    match status {
+        PeerConnStatus::ConsultFailed => {
+            "The peer account rejected the request or did not accept it within 7 days."
+        }
+        PeerConnStatus::Expired => "Its prepaid term ended; renewing would have kept it.",
+        PeerConnStatus::Down => "Baidu reports it down.",
+        PeerConnStatus::Error => "Baidu reports it failed.",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::peerconn::spec::tests::{billing, config_with};
+    use crate::tfvalue::AttributePath;
+
+    fn config() -> Value {
+        config_with(&[
+            (BANDWIDTH, Value::from(100i64)),
+            (LOCAL_VPC_ID, Value::string("vpc-demobj000001")),
+            (PEER_VPC_ID, Value::string("vpc-demobj000002")),
+            (PEER_REGION, Value::string("bj")),
+            (BILLING, billing(POSTPAID, None)),
+        ])
+    }
+
+    /// What the framework plans for a create: config, defaults, unknown computed values.
+    fn framework_create_plan(config: &Value) -> Value {
+        let mut p = config.clone();
+        for name in [
+            ID,
+            ROLE,
+            STATUS,
+            DNS_STATUS,
+            LOCAL_IF_ID,
+            LOCAL_REGION,
+            CREATED_TIME,
+            EXPIRED_TIME,
+            LOCAL_IF_NAME,
+            PEER_ACCOUNT_ID,
+            RESOURCE_GROUP_ID,
+            TAGS,
+        ] {
+            if config.get_attr(name).is_some_and(Value::is_null) {
+                p.set_attr(name, Value::unknown());
+            }
+        }
+        p.set_attr(DNS_SYNC, Value::bool(false));
+        p.set_attr(DELETE_PROTECT, Value::bool(false));
+        p
+    }
+
+    fn state(status: &str) -> Value {
+        let mut s = framework_create_plan(&config());
+        for (k, v) in [
+            (ID, "peerconn-abc123def456"),
+            (ROLE, "initiator"),
+            (STATUS, status),
+            (DNS_STATUS, "close"),
+            (LOCAL_IF_ID, "qpif-1"),
+            (LOCAL_REGION, "bj"),
+            (CREATED_TIME, "2025-01-01T00:00:00Z"),
+        ] {
+            s.set_attr(k, Value::string(v));
+        }
+        for k in [
+            EXPIRED_TIME,
+            LOCAL_IF_NAME,
+            PEER_ACCOUNT_ID,
+            RESOURCE_GROUP_ID,
+        ] {
+            s.set_attr(k, Value::Null);
+        }
+        s.set_attr(TAGS, Value::map(Vec::<(String, Value)>::new()));
+        s
+    }
+
+    #[test]
+    fn create_plans_known_values_where_baidu_reports_nothing() {
+        let schema = schema();
+        let config = config();
+        let mut plan = PlanChange::new(
+            &schema,
+            None,
+            Some(&config),
+            Some(framework_create_plan(&config)),
+            vec![],
+        );
+        let mut d = Diagnostics::new();
+        modify_plan(&mut plan, "bj", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let p = plan.planned().expect("planned");
+        assert_eq!(
+            p.get_attr(TAGS),
+            Some(&Value::map(Vec::<(String, Value)>::new()))
+        );
+        assert_eq!(p.get_attr(PEER_ACCOUNT_ID), Some(&Value::Null));
+        assert_eq!(p.get_attr(RESOURCE_GROUP_ID), Some(&Value::Null));
+        assert!(p.get_attr(LOCAL_IF_NAME).is_some_and(Value::is_unknown));
+    }
+
+    #[test]
+    fn a_dead_peering_is_replaced_with_a_warning() {
+        let schema = schema();
+        let config = config();
+        for status in ["error", "consult_failed", "expired", "down"] {
+            let prior = state(status);
+            let mut plan = PlanChange::new(
+                &schema,
+                Some(&prior),
+                Some(&config),
+                Some(prior.clone()),
+                vec![],
+            );
+            let mut d = Diagnostics::new();
+            modify_plan(&mut plan, "bj", &mut d);
+            assert_eq!(d.len(), 1, "{status}: {d:?}");
+            let w = &d.as_slice()[0];
+            assert!(!w.is_error());
+            assert!(w.detail.contains(status) && w.detail.contains("peerconn-abc123def456"));
+            assert_eq!(
+                plan.requires_replace(),
+                [AttributePath::root().attr(STATUS)]
+            );
+            assert!(plan
+                .planned()
+                .and_then(|p| p.get_attr(STATUS))
+                .is_some_and(Value::is_unknown));
+        }
+        for status in ["active", "consulting", "updating"] {
+            let prior = state(status);
+            let mut plan = PlanChange::new(
+                &schema,
+                Some(&prior),
+                Some(&config),
+                Some(prior.clone()),
+                vec![],
+            );
+            let mut d = Diagnostics::new();
+            modify_plan(&mut plan, "bj", &mut d);
+            assert!(
+                d.is_empty() && plan.requires_replace().is_empty(),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_update_keeps_computed_values_it_cannot_change() {
+        let schema = schema();
+        let config = config();
+        let prior = state("active");
+        // The framework's update plan: a changed bandwidth, computed values unknown.
+        let mut planned = prior.clone();
+        planned.set_attr(BANDWIDTH, Value::from(200i64));
+        for name in [STATUS, DNS_STATUS, EXPIRED_TIME] {
+            planned.set_attr(name, Value::unknown());
+        }
+        let mut plan = PlanChange::new(&schema, Some(&prior), Some(&config), Some(planned), vec![]);
+        let mut d = Diagnostics::new();
+        modify_plan(&mut plan, "bj", &mut d);
+        let p = plan.planned().expect("planned").clone();
+        assert_eq!(p.get_attr(STATUS), Some(&Value::string("active")));
+        assert_eq!(p.get_attr(DNS_STATUS), Some(&Value::string("close")));
+        assert_eq!(p.get_attr(EXPIRED_TIME), Some(&Value::Null));
+
+        // A consulting peering may turn active meanwhile; a DNS change moves dns_status.
+        let prior = state("consulting");
+        let mut planned = prior.clone();
+        planned.set_attr(DNS_SYNC, Value::bool(true));
+        for name in [STATUS, DNS_STATUS, EXPIRED_TIME] {
+            planned.set_attr(name, Value::unknown());
+        }
+        let mut plan = PlanChange::new(&schema, Some(&prior), Some(&config), Some(planned), vec![]);
+        modify_plan(&mut plan, "bj", &mut Diagnostics::new());
+        let p = plan.planned().expect("planned");
+        assert!(p.get_attr(STATUS).is_some_and(Value::is_unknown));
+        assert!(p.get_attr(DNS_STATUS).is_some_and(Value::is_unknown));
+    }
+
+    #[test]
+    fn destroying_a_protected_peering_fails_at_plan_time() {
+        let schema = schema();
+        let mut prior = state("active");
+        prior.set_attr(DELETE_PROTECT, Value::bool(true));
+        let mut plan = PlanChange::new(&schema, Some(&prior), None, None, vec![]);
+        let mut d = Diagnostics::new();
+        modify_plan(&mut plan, "bj", &mut d);
+        assert!(d.has_errors());
+        assert_eq!(
+            d.as_slice()[0].attribute,
+            Some(AttributePath::root().attr(DELETE_PROTECT))
+        );
+    }
+}

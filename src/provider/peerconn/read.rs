@@ -1,0 +1,129 @@
+//! Read (refresh and the read after an import): the initiator view, plus the
+//! acceptor view when this account can see it (same-account peerings),
+//! mapped onto the prior state.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::mapping::state_from_views;
+use super::schema::ID;
+use crate::baidu::{BaiduClient, CallOptions, ClientError, Limits, PeerConn, Role};
+use crate::framework::{Context, ReadRequest};
+use crate::provider::shared::{call_options, push_client_error, ErrorScope};
+use crate::tfvalue::{Diagnostic, Diagnostics, Value};
+
+/// How long the read that records a half-finished create may take once the
+/// operation's own deadline has passed.
+const SALVAGE_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The views of one peering: `None` when it does not exist.
+pub(super) struct Views {
+    pub initiator: PeerConn,
+    /// `None` when the acceptor side is not visible to this account.
+    pub acceptor: Option<PeerConn>,
+}
+
+/// GET `role=initiator` (always passing the role: for a same-region peering
+/// Baidu otherwise returns either side at random), then `role=acceptor`
+/// best-effort.
+pub(super) async fn fetch_views(
+    client: &BaiduClient,
+    id: &str,
+    opts: &CallOptions,
+) -> Result<Option<Views>, ClientError> {
+    let Some(initiator) = client.find_peerconn(id, Role::Initiator, opts).await? else {
+        return Ok(None);
+    };
+    let acceptor = match client.get_peerconn(id, Role::Acceptor, opts).await {
+        Ok(view) => Some(view),
+        Err(error) => {
+            // Cross-account: the peer's side may be hidden from us. The
+            // attributes it feeds then keep their prior values.
+            tracing::debug!(peer_conn_id = id, %error, "acceptor view not readable");
+            None
+        }
+    };
+    Ok(Some(Views {
+        initiator,
+        acceptor,
+    }))
+}
+
+/// The state after a mutation: `base` (the plan) with everything Baidu reports.
+pub(super) fn state_of(base: &Value, views: &Views) -> Value {
+    state_from_views(base, &views.initiator, views.acceptor.as_ref())
+}
+
+/// The best state to record when an operation failed after the peering
+/// existed: read again (with a short time of its own, as the operation's
+/// deadline may be what ended it), else `base` with the id.
+pub(super) async fn salvage_state<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    base: &Value,
+    id: &str,
+) -> Value {
+    let opts = CallOptions {
+        client_token: None,
+        limits: Limits {
+            cancel: Some(ctx.cancellation_token().clone()),
+            deadline: Some(Instant::now() + SALVAGE_READ_TIMEOUT),
+        },
+    };
+    let mut base = base.clone();
+    base.set_attr(ID, Value::string(id));
+    match fetch_views(client, id, &opts).await {
+        Ok(Some(views)) => state_of(&base, &views),
+        Ok(None) => base,
+        Err(error) => {
+            tracing::warn!(peer_conn_id = id, %error, "cannot read the peering after a failure");
+            base
+        }
+    }
+}
+
+pub(super) async fn read<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    req: ReadRequest<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let Some(id) = req.state.get_attr(ID).and_then(Value::as_str) else {
+        diags.error(
+            "Peering connection without an id",
+            "The stored baidu_peerconn has no id, so it cannot be read. Remove it with `terraform state rm` and import the peering by its id.",
+        );
+        return None;
+    };
+    match fetch_views(client, id, &call_options(ctx)).await {
+        Ok(Some(views)) => Some(state_of(req.state, &views)),
+        Ok(None) if req.imported => {
+            diags.push(Diagnostic::error(
+                "Cannot import a peering connection that does not exist",
+                format!(
+                    "There is no peering connection {id} visible to the provider's account. Check the id, and that the provider's credentials belong to the account that initiated the peering."
+                ),
+            ));
+            None
+        }
+        Ok(None) => {
+            diags.push(Diagnostic::warning(
+                "Peering connection deleted outside Terraform",
+                format!(
+                    "The peering connection {id} no longer exists: it was deleted outside Terraform. It is removed from the state and will be re-created by the next apply."
+                ),
+            ));
+            None
+        }
+        Err(error) => {
+            push_client_error(
+                diags,
+                "Cannot read the peering connection",
+                &error,
+                &ErrorScope::peering(id),
+            );
+            None
+        }
+    }
+}
