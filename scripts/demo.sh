@@ -91,6 +91,9 @@ else
 fi
 tf_version="$(tf_version_of "$terraform")"
 echo "using $terraform (version ${tf_version:-unknown})"
+# How to name it in the hints printed at the end.
+tf_cmd="$terraform"
+if [ "$(command -v "${terraform##*/}" 2>/dev/null || true)" = "$terraform" ]; then tf_cmd="${terraform##*/}"; fi
 
 # ---- 3. the provider, installed into a filesystem mirror -----------------------
 step "installing the provider into a filesystem mirror in $demo_dir"
@@ -180,14 +183,14 @@ cat <<EOF
 Done: two peering connections were created through Terraform on the emulator.
 Look at them:
   $cd_hint
-  $terraform show                 # the state Terraform recorded
-  $terraform state list
+  $tf_cmd show                 # the state Terraform recorded
+  $tf_cmd state list
 EOF
 if [ "$keep_running" = 1 ]; then
   cat <<EOF
   curl -s $endpoint/__emulator/state     # everything the emulator holds
-  $terraform plan -var endpoint=$endpoint      # no changes
-  $terraform destroy -auto-approve -var endpoint=$endpoint
+  $tf_cmd plan -var endpoint=$endpoint      # no changes
+  $tf_cmd destroy -auto-approve -var endpoint=$endpoint
 
 The emulator keeps running (KEEP_RUNNING=1), pid $emulator_pid: stop it with  kill $emulator_pid
 EOF
