@@ -51,7 +51,17 @@ host_os_arch() {
 build_provider() {
   local profile="$1" dir
   case "$profile" in
-    release) (cd "$repo_root" && cargo build --release --locked --bin "$provider_binary" >&2); dir=release ;;
+    release)
+      # Remapped paths keep the checkout and cargo home out of the binary (panic
+      # locations), so two clones of one commit build the same bytes. install and
+      # release use the same flags, so they share one release build.
+      local cargo_home="${CARGO_HOME:-$HOME/.cargo}" rustflags="${RUSTFLAGS:-}"
+      case "$repo_root$cargo_home" in
+        *' '*) note "a path contains a space: building without --remap-path-prefix" ;;
+        *) rustflags="$rustflags --remap-path-prefix=$repo_root=. --remap-path-prefix=$cargo_home=/cargo" ;;
+      esac
+      (cd "$repo_root" && RUSTFLAGS="$rustflags" cargo build --release --locked --bin "$provider_binary" >&2)
+      dir=release ;;
     dev) (cd "$repo_root" && cargo build --bin "$provider_binary" >&2); dir=debug ;;
     *) die "unknown profile '$profile' (release or dev)" ;;
   esac

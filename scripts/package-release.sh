@@ -52,16 +52,7 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 fi
 export SOURCE_DATE_EPOCH
 
-if [ -z "$binary" ]; then
-  # Remapped paths keep the checkout and cargo home out of the binary (panic
-  # locations), so two clones of one commit build the same bytes.
-  cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-  case "$repo_root$cargo_home" in
-    *' '*) note "a path contains a space: building without --remap-path-prefix" ;;
-    *) export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$repo_root=. --remap-path-prefix=$cargo_home=/cargo" ;;
-  esac
-  binary="$(build_provider release)"
-fi
+if [ -z "$binary" ]; then binary="$(build_provider release)"; fi
 check_binary_version "$binary" "$version"
 
 exe="${provider_binary}_v$version"
