@@ -233,3 +233,71 @@ fn attribute_of_error(
         _ => path(attr),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baidu::error::{ApiError, Operation};
+
+    fn body() -> CreatePeerConnRequest {
+        CreatePeerConnRequest::new(10, "vpc-demobj000001", "vpc-demogz000001", "gz")
+    }
+
+    #[test]
+    fn refusals_point_at_the_argument_they_are_about() {
+        let b = body();
+        let at = |code: &str, message: &str| {
+            attribute_of_error(&b, code, message).map(|p| p.to_string())
+        };
+        assert_eq!(
+            at(
+                "Vpc.VpcNotFound",
+                "The VPC vpc-demogz000001 does not exist in region gz."
+            ),
+            Some("peer_vpc_id".into())
+        );
+        assert_eq!(
+            at(
+                "Vpc.VpcNotFound",
+                "The VPC vpc-demobj000001 does not exist in your account."
+            ),
+            Some("local_vpc_id".into())
+        );
+        assert_eq!(
+            at(
+                "InvalidParameterValue",
+                "The value of parameter bandwidthInMbps is invalid"
+            ),
+            Some("bandwidth_in_mbps".into())
+        );
+        assert_eq!(
+            at(
+                "PeerConn.SameRegionPrepaidNotSupported",
+                "supports only Postpaid billing"
+            ),
+            Some("billing[0].payment_timing".into())
+        );
+        assert_eq!(at("QuotaExceeded", "too many"), None);
+    }
+
+    #[test]
+    fn a_duplicate_pair_names_the_existing_peering_and_the_import_command() {
+        let error = ClientError::Api(ApiError {
+            operation: Operation::CreatePeerConn,
+            peer_conn_id: None,
+            status: 409,
+            code: "PeerConn.AlreadyExists".into(),
+            message: "exists".into(),
+            request_id: Some("req-7".into()),
+        });
+        let d = duplicate_pair(&body(), "peerconn-abc123def456", "active", &error);
+        assert!(d.is_error());
+        assert!(d
+            .detail
+            .contains("terraform import baidu_peerconn.NAME peerconn-abc123def456"));
+        assert!(d.detail.contains("id = \"peerconn-abc123def456\""));
+        assert!(d.detail.contains("(status active)"));
+        assert!(d.detail.contains("Baidu request id: req-7"));
+        assert_eq!(d.attribute, Some(path(PEER_VPC_ID)));
+    }
+}
