@@ -220,16 +220,9 @@ pub fn check_dns_change(
     }
 }
 
-/// `dns_sync` as read back: on while DNS is open or on its way there.
-pub fn dns_sync_from_status(dns: Option<&crate::baidu::DnsStatus>) -> bool {
-    use crate::baidu::DnsStatus as D;
-    matches!(dns, Some(D::Open | D::Wait | D::Syncing))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::baidu::DnsStatus;
     use PeerConnStatus as S;
 
     const ID: &str = "peerconn-abcdef123456";
@@ -355,16 +348,5 @@ mod tests {
         let err = check_dns_change(ID, &S::Consulting, false).expect_err("not accepted");
         assert!(err.contains("status is consulting"), "{err}");
         assert!(check_dns_change(ID, &S::ConsultFailed, false).is_err());
-    }
-
-    #[test]
-    fn dns_sync_reads_back_from_the_dns_status() {
-        for d in [DnsStatus::Open, DnsStatus::Wait, DnsStatus::Syncing] {
-            assert!(dns_sync_from_status(Some(&d)), "{d}");
-        }
-        for d in [DnsStatus::Close, DnsStatus::Closing] {
-            assert!(!dns_sync_from_status(Some(&d)), "{d}");
-        }
-        assert!(!dns_sync_from_status(None));
     }
 }

@@ -22,7 +22,9 @@ use crate::framework::{
     Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource,
     UpdateRequest,
 };
-use crate::provider::data_sources::view::is_peer_conn_id;
+use crate::provider::shared::{
+    call_options, dns_sync_enabled, is_peer_conn_id, push_client_error, ErrorScope,
+};
 use crate::provider::ProviderData;
 use crate::tfvalue::{AttributePath, Diagnostics, Value};
 
@@ -99,7 +101,7 @@ impl PeerConnAcceptorResource {
         };
         let client = &ctx.provider().client;
         let found = client
-            .find_peerconn(id, crate::baidu::Role::Acceptor, &ops::call_options(ctx))
+            .find_peerconn(id, crate::baidu::Role::Acceptor, &call_options(ctx))
             .await;
         match found {
             Ok(Some(pc)) => {
@@ -189,8 +191,9 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         let answered = match ops::answer(ctx, client, id, action, &token, diags).await {
             Ok(pc) => pc,
             Err(failure) => {
+                let changed = failure.changed;
                 failure.report(diags);
-                if !failure.changed {
+                if !changed {
                     return None;
                 }
                 // The answer went through: record the peering (Terraform taints it).
@@ -202,7 +205,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         };
         let wants_dns = bool_at(req.planned, DNS_SYNC) == Some(true);
         let mut view = answered;
-        if wants_dns != decision::dns_sync_from_status(view.dns_status.as_ref()) {
+        if wants_dns != dns_sync_enabled(view.dns_status.as_ref()) {
             if let Err(failure) = ops::set_dns_sync(ctx, client, id, wants_dns).await {
                 failure.report(diags);
             }
@@ -229,14 +232,17 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         };
         let client = &ctx.provider().client;
         match client
-            .find_peerconn(id, crate::baidu::Role::Acceptor, &ops::call_options(ctx))
+            .find_peerconn(id, crate::baidu::Role::Acceptor, &call_options(ctx))
             .await
         {
             Ok(Some(pc)) if pc.status != Some(PeerConnStatus::Deleted) => {
                 Some(state::refreshed(req.state, &pc))
             }
             Ok(_) if req.imported => {
-                diags.error("Peering connection not found", ops::not_visible(id));
+                diags.error(
+                    "Cannot import a peering connection that does not exist",
+                    ops::not_visible(id),
+                );
                 None
             }
             Ok(_) => {
@@ -252,7 +258,12 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                 None
             }
             Err(e) => {
-                diags.error("Cannot read the peering connection", format!("{e}."));
+                push_client_error(
+                    diags,
+                    "Cannot read the peering connection",
+                    &e,
+                    &ErrorScope::peering(id),
+                );
                 None
             }
         }
@@ -273,8 +284,9 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             match ops::answer(ctx, client, id, action, &token, diags).await {
                 Ok(_) => changed = true,
                 Err(failure) => {
+                    let changed = failure.changed;
                     failure.report(diags);
-                    if !failure.changed {
+                    if !changed {
                         return None;
                     }
                     return ops::acceptor_view(ctx, client, id)
@@ -288,8 +300,9 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             (bool_at(req.prior, DNS_SYNC), bool_at(req.planned, DNS_SYNC));
         if let Some(on) = planned_dns.filter(|on| Some(*on) != prior_dns) {
             if let Err(failure) = ops::set_dns_sync(ctx, client, id, on).await {
+                let dns_changed = failure.changed;
                 failure.report(diags);
-                if !(changed || failure.changed) {
+                if !(changed || dns_changed) {
                     // Nothing changed: keep the prior state.
                     return None;
                 }

@@ -1,16 +1,18 @@
 //! The acceptor's API work: answering a request (accept / reject, then
 //! waiting for the outcome) and switching the acceptor side's DNS sync,
-//! within the operation's timeout and Terraform's Stop.
+//! within the operation's timeout and Terraform's Stop. Limits, polling and
+//! error diagnostics come from [`crate::provider::shared`].
 
-use crate::baidu::{
-    BaiduClient, CallOptions, ClientError, DnsStatus, Limits, PeerConn, PeerConnStatus, Role,
-    WaitConfig, WaitError,
-};
-use crate::framework::duration::format_go_duration;
+use crate::baidu::{BaiduClient, ClientError, DnsStatus, PeerConn, PeerConnStatus, Role};
 use crate::framework::Context;
-use crate::tfvalue::Diagnostics;
+use crate::provider::shared::{
+    call_options, call_options_with_token, client_error_diagnostic, error_diagnostic, wait_config,
+    wait_error_diagnostic, ErrorScope, WaitGoal,
+};
+use crate::tfvalue::{AttributePath, Diagnostic, Diagnostics};
 
 use super::decision::{next_step, settled_statuses, Action, Step};
+use super::schema::{ACTION, DNS_SYNC, PEER_CONN_ID};
 
 /// How many times a status is re-examined after waiting out a transition
 /// (each wait is bounded by the timeout; this only stops a status that keeps
@@ -21,102 +23,38 @@ const MAX_DECISIONS: usize = 5;
 /// accepted a mutation before the failure, so the object did change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub summary: String,
-    pub detail: String,
+    pub diagnostic: Diagnostic,
     pub changed: bool,
 }
 
 impl Failure {
-    fn unchanged(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+    fn unchanged(diagnostic: Diagnostic) -> Self {
         Self {
-            summary: summary.into(),
-            detail: detail.into(),
+            diagnostic,
             changed: false,
         }
     }
 
-    fn changed(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+    fn changed(diagnostic: Diagnostic) -> Self {
         Self {
-            summary: summary.into(),
-            detail: detail.into(),
+            diagnostic,
             changed: true,
         }
     }
 
-    pub fn report(&self, diags: &mut Diagnostics) {
-        diags.error(&self.summary, &self.detail);
+    pub fn report(self, diags: &mut Diagnostics) {
+        diags.push(self.diagnostic);
     }
 }
 
-/// The operation's limits (Stop and the `timeouts` deadline) for the client.
-pub fn limits<D>(ctx: &Context<D>) -> Limits {
-    Limits {
-        cancel: Some(ctx.cancellation_token().clone()),
-        deadline: ctx.deadline().map(|d| d.at),
-    }
+fn scope(id: &str, attribute: &str) -> ErrorScope {
+    ErrorScope::peering(id).at(AttributePath::root().attr(attribute))
 }
 
-pub fn call_options<D>(ctx: &Context<D>) -> CallOptions {
-    CallOptions {
-        client_token: None,
-        limits: limits(ctx),
-    }
-}
-
-fn wait_config<D>(ctx: &Context<D>) -> WaitConfig {
-    WaitConfig::default().with_limits(limits(ctx))
-}
-
-/// Describes a failed wait for users: the last status seen, and how to wait
-/// longer when the timeout was the cause.
-pub fn describe_wait<D, S: std::fmt::Display>(
-    ctx: &Context<D>,
-    what: &str,
-    error: &WaitError<S, ClientError>,
-) -> String {
-    let last = match error.last_status() {
-        Some(s) => format!("last status {s}"),
-        None => "no status seen".to_owned(),
-    };
-    match error {
-        WaitError::Failed { status } => format!("{what}: it reached status {status} instead"),
-        WaitError::TimedOut { .. } => match ctx.deadline() {
-            Some(d) => format!(
-                "{what}: timed out after {} ({last}); set timeouts {{ {} = \"...\" }} to wait \
-                 longer",
-                format_go_duration(d.timeout),
-                d.operation
-            ),
-            None => format!("{what}: timed out ({last})"),
-        },
-        WaitError::Cancelled { .. } => {
-            format!("{what}: cancelled because Terraform asked the provider to stop ({last})")
-        }
-        WaitError::Poll { error, .. } => format!("{what}: {error} ({last})"),
-    }
-}
-
-/// The acceptor's view, or a failure naming the account problem when the
-/// peering is not visible.
-pub async fn acceptor_view<D>(
-    ctx: &Context<D>,
-    client: &BaiduClient,
-    id: &str,
-) -> Result<PeerConn, Failure> {
-    match client
-        .find_peerconn(id, Role::Acceptor, &call_options(ctx))
-        .await
-    {
-        Ok(Some(pc)) if pc.status != Some(PeerConnStatus::Deleted) => Ok(pc),
-        Ok(_) => Err(Failure::unchanged(
-            "Peering connection not found",
-            not_visible(id),
-        )),
-        Err(e) => Err(Failure::unchanged(
-            "Cannot read the peering connection",
-            format!("{e}."),
-        )),
-    }
+fn status_of(pc: &PeerConn) -> PeerConnStatus {
+    pc.status
+        .clone()
+        .unwrap_or(PeerConnStatus::Other(String::new()))
 }
 
 pub fn not_visible(id: &str) -> String {
@@ -127,26 +65,61 @@ pub fn not_visible(id: &str) -> String {
     )
 }
 
-async fn act(
+/// The acceptor's view; a peering this account cannot see is a failure
+/// pointing at `peer_conn_id`.
+pub async fn acceptor_view<D>(
+    ctx: &Context<D>,
     client: &BaiduClient,
-    action: Action,
     id: &str,
-    opts: &CallOptions,
-) -> Result<(), ClientError> {
-    match action {
-        Action::Accept => client.accept_peerconn(id, opts).await,
-        Action::Reject => client.reject_peerconn(id, opts).await,
+) -> Result<PeerConn, Failure> {
+    match client
+        .find_peerconn(id, Role::Acceptor, &call_options(ctx))
+        .await
+    {
+        Ok(Some(pc)) if pc.status != Some(PeerConnStatus::Deleted) => Ok(pc),
+        Ok(_) => Err(Failure::unchanged(error_diagnostic(
+            "Peering connection not found",
+            not_visible(id),
+            &scope(id, PEER_CONN_ID),
+            None,
+        ))),
+        Err(e) => Err(Failure::unchanged(client_error_diagnostic(
+            "Cannot read the peering connection",
+            &e,
+            &ErrorScope::peering(id),
+        ))),
     }
 }
 
-/// Hint for API refusals that usually mean the wrong account answers.
-fn account_hint(error: &ClientError) -> &'static str {
+/// A refused accept/reject/DNS call. A 403 usually means the wrong account
+/// answers (Baidu lets only the acceptor), which deserves its own hint.
+fn refused(summary: &str, error: &ClientError, scope: &ErrorScope) -> Diagnostic {
     match error.api_error() {
-        Some(e) if e.status == 403 => {
-            " Only the peer (acceptor) account can answer a request: check that this \
-             resource uses a provider configuration with the peer account's credentials."
-        }
-        _ => "",
+        Some(api) if api.status == 403 && api.code != "AccessDenied" => error_diagnostic(
+            summary,
+            format!(
+                "{error}. Only the peer (acceptor) account can answer a request or change the \
+                 acceptor side: check that this resource uses a provider configuration with \
+                 the peer account's credentials, e.g. `provider = baidu.peer`."
+            ),
+            scope,
+            error.request_id(),
+        ),
+        _ => client_error_diagnostic(summary, error, scope),
+    }
+}
+
+async fn act(
+    ctx: &Context<impl Send + Sync>,
+    client: &BaiduClient,
+    action: Action,
+    id: &str,
+    client_token: &str,
+) -> Result<(), ClientError> {
+    let opts = call_options_with_token(ctx, client_token);
+    match action {
+        Action::Accept => client.accept_peerconn(id, &opts).await,
+        Action::Reject => client.reject_peerconn(id, &opts).await,
     }
 }
 
@@ -154,7 +127,7 @@ fn account_hint(error: &ClientError) -> &'static str {
 /// the peering is where the action leads. A peering already there is
 /// adopted; a transition under way is waited out first. `client_token` is
 /// sent with the accept/reject call, so a retried call is not answered twice.
-pub async fn answer<D>(
+pub async fn answer<D: Send + Sync>(
     ctx: &Context<D>,
     client: &BaiduClient,
     id: &str,
@@ -163,23 +136,30 @@ pub async fn answer<D>(
     diags: &mut Diagnostics,
 ) -> Result<PeerConn, Failure> {
     let summary = format!("Cannot {action} peering connection {id}");
+    let at_action = scope(id, ACTION);
     for _ in 0..MAX_DECISIONS {
         let pc = acceptor_view(ctx, client, id).await?;
-        let status = pc
-            .status
-            .clone()
-            .unwrap_or(PeerConnStatus::Other(String::new()));
+        let status = status_of(&pc);
         match next_step(id, action, &status) {
             Step::Adopt { note } => {
                 tracing::info!(peer_conn_id = id, %status, %action, "adopting the peering as it is");
                 if let Some(note) = note {
-                    diags.warning(format!("Peering connection {id} adopted"), note);
+                    diags.attribute_warning(
+                        AttributePath::root().attr(ACTION),
+                        format!("Peering connection {id} adopted"),
+                        note,
+                    );
                 }
                 return Ok(pc);
             }
-            Step::Refuse(why) => return Err(Failure::unchanged(summary, why)),
+            Step::Refuse(why) => {
+                return Err(Failure::unchanged(error_diagnostic(
+                    summary, why, &at_action, None,
+                )))
+            }
             Step::WaitToSettle => {
                 tracing::info!(peer_conn_id = id, %status, "waiting for the status to settle");
+                let target = format!("leave status {status}");
                 client
                     .wait_peerconn_status(
                         id,
@@ -190,41 +170,46 @@ pub async fn answer<D>(
                     )
                     .await
                     .map_err(|e| {
-                        let what = format!("waiting for peering {id} to leave status {status}");
-                        Failure::unchanged(summary.clone(), describe_wait(ctx, &what, &e))
+                        let goal = WaitGoal {
+                            target: &target,
+                            deadline: ctx.deadline(),
+                        };
+                        let subject = format!("Peering connection {id}");
+                        Failure::unchanged(wait_error_diagnostic(
+                            summary.as_str(),
+                            &subject,
+                            &e,
+                            goal,
+                            &at_action,
+                        ))
                     })?;
             }
             Step::Act => {
-                let opts = call_options(ctx).with_client_token(client_token);
                 tracing::info!(peer_conn_id = id, %action, "answering the peering request");
-                if let Err(e) = act(client, action, id, &opts).await {
+                if let Err(e) = act(ctx, client, action, id, client_token).await {
                     // Someone may have answered meanwhile: decide from a fresh view.
                     if let Ok(again) = acceptor_view(ctx, client, id).await {
-                        let s = again
-                            .status
-                            .clone()
-                            .unwrap_or(PeerConnStatus::Other(String::new()));
-                        if matches!(next_step(id, action, &s), Step::Adopt { .. }) {
+                        let now = status_of(&again);
+                        if matches!(next_step(id, action, &now), Step::Adopt { .. }) {
                             return Ok(again);
                         }
                     }
-                    return Err(Failure::unchanged(
-                        summary,
-                        format!("{e}.{}", account_hint(&e)),
-                    ));
+                    return Err(Failure::unchanged(refused(&summary, &e, &at_action)));
                 }
                 return wait_for_outcome(ctx, client, id, action).await;
             }
         }
     }
-    Err(Failure::unchanged(
+    Err(Failure::unchanged(error_diagnostic(
         summary,
         format!("The status of peering {id} kept changing; try again later."),
-    ))
+        &at_action,
+        None,
+    )))
 }
 
 /// After a successful accept/reject call: waits for the action's target status.
-async fn wait_for_outcome<D>(
+async fn wait_for_outcome<D: Send + Sync>(
     ctx: &Context<D>,
     client: &BaiduClient,
     id: &str,
@@ -240,17 +225,24 @@ async fn wait_for_outcome<D>(
             &wait_config(ctx),
         )
         .await;
-    let summary = format!(
-        "Peering connection {id} was {} but did not settle",
-        action.done()
-    );
     match waited {
         Ok(_) => acceptor_view(ctx, client, id)
             .await
-            .map_err(|f| Failure { changed: true, ..f }),
+            .map_err(|f| Failure::changed(f.diagnostic)),
         Err(e) => {
-            let what = format!("waiting for peering {id} to become {target}");
-            Err(Failure::changed(summary, describe_wait(ctx, &what, &e)))
+            let goal_text = format!("become {target}");
+            let goal = WaitGoal {
+                target: &goal_text,
+                deadline: ctx.deadline(),
+            };
+            let subject = format!("Peering connection {id} was {} but", action.done());
+            Err(Failure::changed(wait_error_diagnostic(
+                format!("Peering connection {id} did not settle"),
+                &subject,
+                &e,
+                goal,
+                &scope(id, ACTION),
+            )))
         }
     }
 }
@@ -258,7 +250,7 @@ async fn wait_for_outcome<D>(
 /// Turns DNS synchronisation of the acceptor's side on or off and waits until
 /// the DNS status settles. A transition already under way is waited out first
 /// (Baidu refuses changes while DNS is `wait`, `syncing` or `closing`).
-pub async fn set_dns_sync<D>(
+pub async fn set_dns_sync<D: Send + Sync>(
     ctx: &Context<D>,
     client: &BaiduClient,
     id: &str,
@@ -270,6 +262,8 @@ pub async fn set_dns_sync<D>(
         (DnsStatus::Close, "close")
     };
     let summary = format!("Cannot {verb} DNS synchronisation of peering connection {id}");
+    let at_dns = scope(id, DNS_SYNC);
+    let subject = format!("The acceptor side's DNS status of peering connection {id}");
     let settled = client
         .wait_peerconn_dns_status(
             id,
@@ -280,8 +274,17 @@ pub async fn set_dns_sync<D>(
         )
         .await
         .map_err(|e| {
-            let what = format!("waiting for the DNS status of peering {id} to settle");
-            Failure::unchanged(summary.clone(), describe_wait(ctx, &what, &e))
+            let goal = WaitGoal {
+                target: "settle",
+                deadline: ctx.deadline(),
+            };
+            Failure::unchanged(wait_error_diagnostic(
+                summary.as_str(),
+                &subject,
+                &e,
+                goal,
+                &at_dns,
+            ))
         })?;
     if settled == target {
         return Ok(());
@@ -302,7 +305,8 @@ pub async fn set_dns_sync<D>(
             .close_peerconn_dns_sync(id, Role::Acceptor, &opts)
             .await
     };
-    called.map_err(|e| Failure::unchanged(summary.clone(), format!("{e}.{}", account_hint(&e))))?;
+    called.map_err(|e| Failure::unchanged(refused(&summary, &e, &at_dns)))?;
+    let goal_text = format!("become {target}");
     client
         .wait_peerconn_dns_status(
             id,
@@ -314,62 +318,59 @@ pub async fn set_dns_sync<D>(
         .await
         .map(|_| ())
         .map_err(|e| {
-            let what = format!("waiting for the DNS status of peering {id} to become {target}");
-            Failure::changed(summary, describe_wait(ctx, &what, &e))
+            let goal = WaitGoal {
+                target: &goal_text,
+                deadline: ctx.deadline(),
+            };
+            Failure::changed(wait_error_diagnostic(
+                summary.as_str(),
+                &subject,
+                &e,
+                goal,
+                &at_dns,
+            ))
         })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{Deadline, Operation};
-    use std::sync::Arc;
-    use std::time::Duration;
-    use tokio_util::sync::CancellationToken;
+    use crate::baidu::error::{ApiError, Operation};
 
-    fn ctx() -> Context<()> {
-        Context::new(
-            Arc::new(()),
-            CancellationToken::new(),
-            Some(Deadline::starting_now(
-                Operation::Create,
-                Duration::from_secs(120),
-            )),
-            "baidu_peerconn_acceptor",
-            "req",
-        )
+    fn api(status: u16, code: &str) -> ClientError {
+        ClientError::Api(ApiError {
+            operation: Operation::AcceptPeerConn,
+            peer_conn_id: Some("peerconn-abcdef123456".into()),
+            status,
+            code: code.into(),
+            message: "nope".into(),
+            request_id: Some("req-7".into()),
+        })
     }
 
     #[test]
-    fn wait_failures_name_the_last_status_and_the_timeout_to_raise() {
-        let e: WaitError<PeerConnStatus, ClientError> = WaitError::TimedOut {
-            last: Some(PeerConnStatus::Consulting),
-            polls: 7,
-        };
-        let msg = describe_wait(&ctx(), "waiting for peering p to become active", &e);
-        assert_eq!(
-            msg,
-            "waiting for peering p to become active: timed out after 2m0s (last status \
-             consulting); set timeouts { create = \"...\" } to wait longer"
-        );
-        let e: WaitError<PeerConnStatus, ClientError> = WaitError::Failed {
-            status: PeerConnStatus::ConsultFailed,
-        };
-        let msg = describe_wait(&ctx(), "waiting", &e);
+    fn refusals_name_the_attribute_peering_and_request_and_hint_at_the_account() {
+        let s = scope("peerconn-abcdef123456", ACTION);
+        let d = refused("Cannot accept", &api(403, "PeerConn.AcceptorOnly"), &s);
+        assert_eq!(d.attribute, Some(AttributePath::root().attr(ACTION)));
+        assert!(d.detail.contains("peer (acceptor) account"), "{}", d.detail);
+        assert!(d.detail.contains("Baidu request id: req-7"), "{}", d.detail);
         assert!(
-            msg.ends_with("reached status consult_failed instead"),
-            "{msg}"
+            d.detail
+                .contains("peering connection: peerconn-abcdef123456"),
+            "{}",
+            d.detail
         );
-        let e: WaitError<PeerConnStatus, ClientError> = WaitError::Cancelled { last: None };
-        assert!(describe_wait(&ctx(), "w", &e).contains("asked the provider to stop"));
+        // Other errors get shared's wording (here: the credentials hint).
+        let d = refused("Cannot accept", &api(403, "AccessDenied"), &s);
+        assert!(d.detail.contains("secret_key"), "{}", d.detail);
+        let d = refused("Cannot accept", &api(409, "PeerConn.InvalidStatus"), &s);
+        assert!(!d.detail.contains("acceptor) account"), "{}", d.detail);
     }
 
     #[test]
-    fn limits_carry_the_deadline_and_stop() {
-        let c = ctx();
-        let l = limits(&c);
-        assert_eq!(l.deadline, c.deadline().map(|d| d.at));
-        c.cancellation_token().cancel();
-        assert!(l.check().is_err());
+    fn not_visible_points_at_the_provider_alias() {
+        let msg = not_visible("peerconn-x");
+        assert!(msg.contains("peerconn-x") && msg.contains("provider = baidu.peer"));
     }
 }

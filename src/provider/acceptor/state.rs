@@ -1,9 +1,10 @@
 //! The acceptor's state built from the acceptor-side view of the peering.
 
-use super::decision::{derive_action, dns_sync_from_status, Action};
+use super::decision::{derive_action, Action};
 use super::schema::{ACTION, DNS_SYNC, ID, MIRROR, PEER_CONN_ID};
 use crate::baidu::PeerConn;
 use crate::provider::data_sources::view;
+use crate::provider::shared::dns_sync_enabled;
 use crate::tfvalue::Value;
 
 /// `base` (the planned or prior state: it carries `action` and `timeouts`)
@@ -12,12 +13,12 @@ pub fn with_view(base: &Value, pc: &PeerConn) -> Value {
     let mut state = base.clone();
     state.set_attr(ID, Value::string(&pc.peer_conn_id));
     state.set_attr(PEER_CONN_ID, Value::string(&pc.peer_conn_id));
-    for field in view::fields(MIRROR) {
-        state.set_attr(field.name, (field.get)(pc));
+    for (name, value) in view::field_values(pc, MIRROR.iter().copied()) {
+        state.set_attr(name, value);
     }
     state.set_attr(
         DNS_SYNC,
-        Value::Bool(dns_sync_from_status(pc.dns_status.as_ref())),
+        Value::Bool(dns_sync_enabled(pc.dns_status.as_ref())),
     );
     state
 }

@@ -6,6 +6,7 @@ use super::view::{self, FIELDS, ID};
 use crate::baidu::Role;
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::{validators, Context, DataSource};
+use crate::provider::shared::{call_options, push_client_error, ErrorScope};
 use crate::provider::ProviderData;
 use crate::tfvalue::{AttributePath, Diagnostics, Value};
 
@@ -96,7 +97,7 @@ impl DataSource<ProviderData> for PeerConnDataSource {
         let role = requested_role(config);
         let client = &ctx.provider().client;
         match client
-            .find_peerconn(id, role.clone(), &super::call_options(ctx))
+            .find_peerconn(id, role.clone(), &call_options(ctx))
             .await
         {
             Ok(Some(pc)) => Some(result(id, &role, &pc)),
@@ -113,7 +114,8 @@ impl DataSource<ProviderData> for PeerConnDataSource {
                 None
             }
             Err(e) => {
-                super::api_error(diags, "Cannot read the peering connection", &e);
+                let scope = ErrorScope::peering(id).at(AttributePath::root().attr(ID));
+                push_client_error(diags, "Cannot read the peering connection", &e, &scope);
                 None
             }
         }

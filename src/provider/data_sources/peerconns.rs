@@ -8,8 +8,9 @@ use super::view::{self, STATUSES};
 use crate::baidu::{PeerConn, PeerConnStatus};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::{validators, Context, DataSource};
+use crate::provider::shared::{call_options, push_client_error, ErrorScope};
 use crate::provider::ProviderData;
-use crate::tfvalue::{Diagnostics, Type, Value};
+use crate::tfvalue::{AttributePath, Diagnostics, Type, Value};
 
 pub const TYPE_NAME: &str = "baidu_peerconns";
 const VPC_ID: &str = "vpc_id";
@@ -128,13 +129,14 @@ impl DataSource<ProviderData> for PeerConnsDataSource {
     ) -> Option<Value> {
         let vpc_id = config.get_attr(VPC_ID).and_then(Value::as_str);
         let client = &ctx.provider().client;
-        let all = match client
-            .list_all_peerconns(vpc_id, &super::call_options(ctx))
-            .await
-        {
+        let all = match client.list_all_peerconns(vpc_id, &call_options(ctx)).await {
             Ok(all) => all,
             Err(e) => {
-                super::api_error(diags, "Cannot list peering connections", &e);
+                let mut scope = ErrorScope::default();
+                if vpc_id.is_some() {
+                    scope = scope.at(AttributePath::root().attr(VPC_ID));
+                }
+                push_client_error(diags, "Cannot list peering connections", &e, &scope);
                 return None;
             }
         };

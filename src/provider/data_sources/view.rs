@@ -1,18 +1,20 @@
 //! One side's view of a peering (`GET /v1/peerconn/{id}?role=…`, list items)
 //! as Terraform attributes.
 //!
-//! A single table, [`FIELDS`], drives both the schema (name, type,
-//! description) and the values, so the data sources and the acceptor's
-//! computed mirror cannot drift apart from each other or from their docs.
-//! Values are the API's, verbatim: an empty string stays `""` (e.g.
-//! `expired_time` of a Postpaid peering), so they interpolate without
-//! null checks.
+//! A single table, [`FIELDS`], declares each field's attribute (name, type,
+//! description) for the data sources and the acceptor's computed mirror, so
+//! they cannot drift apart or from their docs. The values come from
+//! [`shared::view_attributes`], the conversion `baidu_peerconn` uses too: an
+//! empty string from the API (e.g. `expired_time` of a Postpaid peering) is
+//! null.
 
 use std::collections::BTreeMap;
 
 use crate::baidu::PeerConn;
 use crate::framework::schema::Attribute;
 use crate::framework::validators::{self, Validator};
+use crate::provider::peerconn::schema::is_vpc_id;
+use crate::provider::shared::{self, is_peer_conn_id};
 use crate::tfvalue::{Type, Value};
 
 /// The attribute holding the peering id in every view object.
@@ -38,22 +40,13 @@ impl Kind {
     }
 }
 
-/// One field of a view: its attribute name, type, markdown description and
-/// how to read it from the API object.
+/// One field of a view: its attribute name (also its key in
+/// [`shared::view_attributes`]), type and markdown description.
+#[derive(Debug)]
 pub struct ViewField {
     pub name: &'static str,
     pub kind: Kind,
     pub description: &'static str,
-    pub get: fn(&PeerConn) -> Value,
-}
-
-impl std::fmt::Debug for ViewField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ViewField")
-            .field("name", &self.name)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
-    }
 }
 
 impl ViewField {
@@ -63,14 +56,6 @@ impl ViewField {
             .computed()
             .markdown_description(self.description)
     }
-}
-
-fn text(s: &str) -> Value {
-    Value::String(s.to_owned())
-}
-
-fn enum_text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, text)
 }
 
 /// Every field of a view, in documentation order. `tags` and
@@ -83,7 +68,6 @@ pub const FIELDS: &[ViewField] = &[
         description: "Which side this view shows: `initiator` (the account that requested the \
                       peering) or `acceptor` (the account that accepts it). `local_*` fields \
                       describe this side, `peer_*` fields the other.",
-        get: |pc| enum_text(pc.role.as_ref().map(|r| r.as_str())),
     },
     ViewField {
         name: "status",
@@ -92,107 +76,85 @@ pub const FIELDS: &[ViewField] = &[
                       account to accept), `consult_failed` (rejected, or not accepted within 7 \
                       days), `active`, `down`, `starting`, `stopping`, `updating`, `deleting`, \
                       `deleted`, `expired` or `error`.",
-        get: |pc| enum_text(pc.status.as_ref().map(|s| s.as_str())),
     },
     ViewField {
         name: "bandwidth_in_mbps",
         kind: Kind::Number,
         description: "Bandwidth of the peering in Mbps.",
-        get: |pc| Value::number(pc.bandwidth_in_mbps),
     },
     ViewField {
         name: "description",
         kind: Kind::String,
-        description: "This side's description of the peering (each side has its own).",
-        get: |pc| text(&pc.description),
+        description: "This side's description of the peering (each side has its own); null \
+                      when empty.",
     },
     ViewField {
         name: "local_if_id",
         kind: Kind::String,
         description: "Id of this side's peering interface (`qpif-…`): the next hop to use in \
                       this side's route tables.",
-        get: |pc| text(&pc.local_if_id),
     },
     ViewField {
         name: "local_if_name",
         kind: Kind::String,
-        description: "Name of this side's peering interface.",
-        get: |pc| text(&pc.local_if_name),
+        description: "Name of this side's peering interface; null when empty.",
     },
     ViewField {
         name: "local_vpc_id",
         kind: Kind::String,
         description: "This side's VPC.",
-        get: |pc| text(&pc.local_vpc_id),
     },
     ViewField {
         name: "local_region",
         kind: Kind::String,
         description: "Region of this side's VPC.",
-        get: |pc| text(&pc.local_region),
     },
     ViewField {
         name: "peer_vpc_id",
         kind: Kind::String,
         description: "The other side's VPC.",
-        get: |pc| text(&pc.peer_vpc_id),
     },
     ViewField {
         name: "peer_region",
         kind: Kind::String,
         description: "Region of the other side's VPC.",
-        get: |pc| text(&pc.peer_region),
     },
     ViewField {
         name: "peer_account_id",
         kind: Kind::String,
         description: "Account id of the other side.",
-        get: |pc| text(&pc.peer_account_id),
     },
     ViewField {
         name: "payment_timing",
         kind: Kind::String,
         description: "Billing of the peering: `Prepaid` or `Postpaid`.",
-        get: |pc| enum_text(pc.payment_timing.as_ref().map(|p| p.as_str())),
     },
     ViewField {
         name: "dns_status",
         kind: Kind::String,
         description: "This side's DNS synchronisation status: `close`, `wait`, `syncing`, \
                       `open` or `closing`.",
-        get: |pc| enum_text(pc.dns_status.as_ref().map(|d| d.as_str())),
     },
     ViewField {
         name: "created_time",
         kind: Kind::String,
         description: "When the peering was created (ISO 8601, UTC).",
-        get: |pc| text(&pc.created_time),
     },
     ViewField {
         name: "expired_time",
         kind: Kind::String,
-        description: "When a Prepaid peering expires (ISO 8601, UTC); empty for Postpaid.",
-        get: |pc| text(&pc.expired_time),
+        description: "When a Prepaid peering expires (ISO 8601, UTC); null for Postpaid.",
     },
     ViewField {
         name: "delete_protect",
         kind: Kind::Bool,
         description: "Whether deletion protection is on.",
-        get: |pc| Value::Bool(pc.delete_protect),
     },
     ViewField {
         name: "tags",
         kind: Kind::StringMap,
         description: "Tags of the peering (returned to the initiator only; empty in the \
                       acceptor's view).",
-        get: |pc| {
-            Value::Map(
-                pc.tags
-                    .iter()
-                    .map(|t| (t.tag_key.clone(), text(&t.tag_value)))
-                    .collect(),
-            )
-        },
     },
 ];
 
@@ -201,13 +163,28 @@ pub fn fields<'a>(names: &'a [&'a str]) -> impl Iterator<Item = &'static ViewFie
     FIELDS.iter().filter(move |f| names.contains(&f.name))
 }
 
+/// The values of `names` (a subset of [`FIELDS`]) for one view; a field
+/// the API did not report is null.
+pub fn field_values<'a>(
+    pc: &PeerConn,
+    names: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, Value> {
+    let all = shared::view_attributes(pc);
+    names
+        .into_iter()
+        .map(|name| {
+            (
+                name.to_owned(),
+                all.get(name).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
 /// `id` plus every field, as attribute name → value.
 pub fn view_attributes(pc: &PeerConn) -> BTreeMap<String, Value> {
-    let mut attrs: BTreeMap<String, Value> = FIELDS
-        .iter()
-        .map(|f| (f.name.to_owned(), (f.get)(pc)))
-        .collect();
-    attrs.insert(ID.to_owned(), text(&pc.peer_conn_id));
+    let mut attrs = field_values(pc, FIELDS.iter().map(|f| f.name));
+    attrs.insert(ID.to_owned(), Value::string(&pc.peer_conn_id));
     attrs
 }
 
@@ -238,21 +215,6 @@ pub const STATUSES: &[&str] = &[
     "updating",
 ];
 
-/// `peerconn-` followed by letters and digits (Baidu's ids have 12 lowercase
-/// alphanumerics; the length is not enforced in case that changes).
-pub fn is_peer_conn_id(s: &str) -> bool {
-    s.strip_prefix("peerconn-").is_some_and(|rest| {
-        !rest.is_empty() && rest.len() <= 64 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
-}
-
-/// `vpc-` followed by letters and digits.
-pub fn is_vpc_id(s: &str) -> bool {
-    s.strip_prefix("vpc-").is_some_and(|rest| {
-        !rest.is_empty() && rest.len() <= 64 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
-}
-
 /// Validator for attributes holding a peering id.
 pub fn peer_conn_id_validator() -> Validator {
     validators::string_matches(
@@ -272,7 +234,7 @@ mod tests {
     use crate::baidu::model::{PaymentTiming, Tag};
     use crate::baidu::{DnsStatus, PeerConnStatus, Role};
 
-    pub(crate) fn sample() -> PeerConn {
+    fn sample() -> PeerConn {
         PeerConn {
             peer_conn_id: "peerconn-abcdef123456".into(),
             role: Some(Role::Acceptor),
@@ -310,20 +272,31 @@ mod tests {
         assert_eq!(attrs["bandwidth_in_mbps"], Value::number(20));
         assert_eq!(attrs["payment_timing"], Value::string("Postpaid"));
         assert_eq!(attrs["dns_status"], Value::string("close"));
-        assert_eq!(attrs["expired_time"], Value::string(""));
+        assert_eq!(
+            attrs["expired_time"],
+            Value::Null,
+            "empty is null, as in baidu_peerconn"
+        );
         assert_eq!(attrs["delete_protect"], Value::Bool(true));
         assert_eq!(attrs["tags"], Value::map([("env", Value::string("test"))]));
         assert!(value.is_wholly_known());
     }
 
     #[test]
-    fn missing_enums_are_null_not_empty_strings() {
+    fn missing_fields_are_null() {
         let pc = PeerConn {
             peer_conn_id: "peerconn-x".into(),
             ..PeerConn::default()
         };
         let attrs = view_attributes(&pc);
-        for name in ["role", "status", "payment_timing", "dns_status"] {
+        for name in [
+            "role",
+            "status",
+            "payment_timing",
+            "dns_status",
+            "description",
+            "created_time",
+        ] {
             assert_eq!(attrs[name], Value::Null, "{name}");
         }
         assert_eq!(attrs["tags"], Value::Map(BTreeMap::new()));
@@ -342,22 +315,10 @@ mod tests {
     }
 
     #[test]
-    fn id_formats() {
-        assert!(is_peer_conn_id("peerconn-9td54fmx143e"));
-        for bad in [
-            "",
-            "peerconn-",
-            "peerconn-a/b",
-            "pc-123",
-            "peerconn-x y",
-            "vpc-abc",
-        ] {
-            assert!(!is_peer_conn_id(bad), "{bad}");
-        }
-        assert!(is_vpc_id("vpc-demobj000001"));
-        for bad in ["", "vpc-", "vpc-a_b", "peerconn-abc"] {
-            assert!(!is_vpc_id(bad), "{bad}");
-        }
+    fn id_validators() {
+        let vpc = vpc_id_validator();
+        assert!(vpc.check(&Value::string("vpc-demobj000001")).is_ok());
+        assert!(vpc.check(&Value::string("subnet-1")).is_err());
         let err = peer_conn_id_validator()
             .check(&Value::string("pcx-1"))
             .expect_err("bad id");
