@@ -1,6 +1,7 @@
 //! Issue 6, examples: every folder under `examples/` validates (`terraform validate`) on
 //! every real Terraform client against the provider cargo built, they are `terraform fmt`
-//! clean, and the layout the docs and the registry expect is complete.
+//! clean, and the layout the docs and the registry expect is complete. The scenario
+//! folders also apply against the emulator, plan empty afterwards and destroy.
 //!
 //! Folders under `examples/resources/` and `examples/data-sources/` are documentation
 //! snippets without a `terraform { required_providers }` block; the test adds one (source
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use common::json::diagnostic_summaries;
 use common::terraform::repo_root;
 use common::workdir::{hcl_escape, provider_dir};
-use common::{each_terraform, terraform_clients, TfWorkdir};
+use common::{each_terraform, terraform_clients, Emulator, TfWorkdir, INITIATOR, PEER};
 
 /// The files the documentation pages and the registry layout rely on.
 const REQUIRED_FILES: &[&str] = &[
@@ -237,5 +238,69 @@ fn every_example_validates_on_every_terraform() {
             folders.len(),
             failures.join("\n\n")
         );
+    });
+}
+
+/// A scenario folder copied into a fresh working directory (all its `.tf` files).
+fn scenario_workdir(tf: &common::Terraform, folder: &str) -> TfWorkdir {
+    let mut wd = TfWorkdir::new(tf);
+    wd.log("debug");
+    for (file, text) in tf_files(&examples_dir().join(folder)) {
+        wd.write(&file, &text);
+    }
+    wd
+}
+
+#[test]
+fn scenario_examples_apply_plan_clean_and_destroy_on_the_emulator() {
+    // examples/quickstart is applied by tests/demo.rs through scripts/demo.sh.
+    each_terraform(|tf| {
+        let emulator = Emulator::start_with(&["--timing", "all=0"]);
+
+        // cross-account: two accounts through TF_VAR_*, the demo VPCs as defaults.
+        let mut wd = scenario_workdir(tf, "cross-account");
+        wd.env("TF_VAR_endpoint", emulator.endpoint())
+            .env("TF_VAR_requester_access_key", INITIATOR.access_key)
+            .env("TF_VAR_requester_secret_key", INITIATOR.secret_key)
+            .env("TF_VAR_accepter_access_key", PEER.access_key)
+            .env("TF_VAR_accepter_secret_key", PEER.secret_key);
+        wd.apply();
+        let outputs = wd.output_json();
+        assert_eq!(outputs["status"]["value"], "active", "{outputs}");
+        wd.assert_plan_empty();
+        wd.destroy();
+
+        // prepaid-cross-region: credentials from BAIDUCLOUD_*; removing it takes
+        // delete_protect = false, then (Baidu keeps an unexpired Prepaid peering) expiry.
+        let mut wd = scenario_workdir(tf, "prepaid-cross-region");
+        wd.env("TF_VAR_endpoint", emulator.endpoint())
+            .env("TF_VAR_reservation_months", "1")
+            .env("BAIDUCLOUD_ACCESS_KEY", INITIATOR.access_key)
+            .env("BAIDUCLOUD_SECRET_KEY", INITIATOR.secret_key);
+        wd.apply();
+        let id = wd.output_json()["peerconn_id"]["value"]
+            .as_str()
+            .expect("peerconn_id output")
+            .to_string();
+        wd.assert_plan_empty();
+        let main_tf = std::fs::read_to_string(wd.path().join("main.tf")).expect("main.tf");
+        assert!(main_tf.contains("delete_protect = true"), "{main_tf}");
+        wd.write(
+            "main.tf",
+            &main_tf.replace("delete_protect = true", "delete_protect = false"),
+        );
+        wd.apply();
+        emulator.advance_clock(40 * 24 * 3600);
+        wd.destroy();
+        let state = emulator.state();
+        let left: Vec<&serde_json::Value> = state["peerConns"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|pc| pc["peerConnId"] == id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{id} still exists after destroy: {left:?}");
     });
 }
