@@ -7,7 +7,7 @@ mod common;
 
 use common::provider_config::emulator_providers;
 use common::{each_terraform, Emulator, TfWorkdir, INITIATOR, PEER};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const INITIATOR_ADDR: &str = "baidu_peerconn.pc";
 const ACCEPTOR_ADDR: &str = "baidu_peerconn_acceptor.acc";
@@ -120,10 +120,28 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         out.assert_contains("\"action\" is required");
         assert_eq!(emulator_status(&emulator, &id), "consulting");
 
-        // Accept: both sides become active.
+        // Accept: both sides become active. The first answer to the accept is
+        // lost (the emulator accepts, then fails the response): the retry
+        // carries the same clientToken, so Baidu does not act twice.
+        emulator.set_faults(&json!({"rules": [{
+            "operation": "AcceptPeerConnApply", "fail_next": 1, "phase": "after",
+            "error": {"status": 500}
+        }]}));
         let accept = acceptor_block("baidu_peerconn.pc.id", "  action       = \"accept\"\n");
         wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
         wd.apply();
+        let accepts: Vec<Value> = emulator.requests()["requests"]
+            .as_array()
+            .expect("requests")
+            .iter()
+            .filter(|r| r["operation"] == "AcceptPeerConnApply")
+            .cloned()
+            .collect();
+        assert_eq!(accepts.len(), 2, "one lost answer, one retry: {accepts:#?}");
+        assert!(accepts[0]["clientToken"].is_string(), "{accepts:#?}");
+        assert_eq!(accepts[0]["clientToken"], accepts[1]["clientToken"]);
+        assert_eq!(accepts[1]["replayed"], Value::Bool(true), "{accepts:#?}");
+        assert_eq!(accepts[0]["accountId"], PEER.account_id);
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "active");
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "id"), id);
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "role"), "acceptor");
@@ -140,6 +158,9 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
             Value::Bool(false)
         );
         assert_eq!(emulator_status(&emulator, &id), "active");
+        // Clean right away (the initiator's status is only computed)...
+        wd.plan_detailed_exitcode(&[]).assert_no_changes();
+        // ...and after the initiator's state caught up with the acceptance.
         wd.apply_with(&["-refresh-only"]).assert_success();
         assert_eq!(state_str(&wd, INITIATOR_ADDR, "status"), "active");
         wd.assert_plan_empty();
@@ -321,6 +342,64 @@ fn importing_a_pending_request_lets_the_configuration_answer_it() {
         ]);
         out.assert_failure();
         out.assert_contains("peerconn-000000000000");
+
+        // Deleted behind Terraform's back: the refresh drops it with a warning.
+        wd.import(ACCEPTOR_ADDR, &id);
+        emulator.delete_out_of_band(&id);
+        let refreshed = wd.apply_with(&["-refresh-only"]);
+        refreshed.assert_success();
+        refreshed.assert_contains("Peering connection no longer exists");
+        let listed = wd.run_ok(&["state", "list", "-no-color"]);
+        assert!(
+            !listed.stdout.contains(ACCEPTOR_ADDR),
+            "the acceptor is still in the state:\n{listed}"
+        );
+
+        wd.destroy();
+        assert_eq!(live_peerings(&emulator), 0, "{}", emulator.state());
+    });
+}
+
+/// Terraform ≥ 1.5: an `import {}` block (through the peer's provider) with
+/// `-generate-config-out`; the generated configuration plans clean.
+#[test]
+fn import_block_generates_an_acceptor_config_that_plans_clean() {
+    each_terraform(|tf| {
+        if !tf.at_least(1, 5, 0) {
+            eprintln!("{tf}: no import blocks before 1.5, skipped");
+            return;
+        }
+        let emulator = emulator();
+        let endpoint = emulator.endpoint();
+        let mut wd = TfWorkdir::new(tf);
+        wd.log("debug");
+        let accept = acceptor_block(
+            "baidu_peerconn.pc.id",
+            "  action       = \"accept\"\n  dns_sync     = true\n",
+        );
+        wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
+        wd.apply();
+        let id = state_str(&wd, INITIATOR_ADDR, "id");
+        wd.state_rm(ACCEPTOR_ADDR);
+
+        let import = format!(
+            "import {{\n  provider = baidu.peer\n  to       = {ACCEPTOR_ADDR}\n  id       = \"{id}\"\n}}\n"
+        );
+        wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &import]));
+        wd.run_ok(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-generate-config-out=generated.tf",
+        ]);
+        let generated = std::fs::read_to_string(wd.path().join("generated.tf"))
+            .unwrap_or_else(|e| panic!("no generated.tf: {e}"));
+        assert!(generated.contains("action"), "{generated}");
+        assert!(generated.contains("\"accept\""), "{generated}");
+        assert!(generated.contains("baidu.peer"), "{generated}");
+        wd.apply();
+        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "action"), "accept");
+        wd.assert_plan_empty();
 
         wd.destroy();
         assert_eq!(live_peerings(&emulator), 0, "{}", emulator.state());

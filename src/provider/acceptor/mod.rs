@@ -355,3 +355,162 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         Some(state)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(status: &str, action: Option<&str>, dns: bool) -> Value {
+        let mut v = schema::schema().empty_value();
+        v.set_attr(ID, Value::string("peerconn-abcdef123456"));
+        v.set_attr(PEER_CONN_ID, Value::string("peerconn-abcdef123456"));
+        v.set_attr(STATUS, Value::string(status));
+        v.set_attr(ACTION, action.map_or(Value::Null, Value::string));
+        v.set_attr(DNS_SYNC, Value::Bool(dns));
+        v
+    }
+
+    fn paths(diags: &Diagnostics) -> Vec<AttributePath> {
+        diags.iter().filter_map(|d| d.attribute.clone()).collect()
+    }
+
+    #[test]
+    fn un_accepting_is_a_plan_error_on_action() {
+        let mut diags = Diagnostics::new();
+        PeerConnAcceptorResource::check_update(
+            &state("active", Some("accept"), false),
+            &state("active", Some("reject"), false),
+            &mut diags,
+        );
+        assert!(diags.has_errors());
+        assert_eq!(paths(&diags), [path(ACTION)]);
+        let detail = &diags.iter().next().expect("one").detail;
+        assert!(detail.contains("peerconn-abcdef123456"), "{detail}");
+    }
+
+    #[test]
+    fn unrelated_or_possible_changes_plan_cleanly() {
+        let cases = [
+            // Nothing about the action changes.
+            (
+                state("error", Some("accept"), false),
+                state("error", Some("accept"), false),
+            ),
+            // Imported while consulting: the configuration answers, DNS follows.
+            (
+                state("consulting", None, false),
+                state("consulting", Some("accept"), true),
+            ),
+            // DNS on an active peering.
+            (
+                state("active", Some("accept"), false),
+                state("active", Some("accept"), true),
+            ),
+        ];
+        for (prior, planned) in cases {
+            let mut diags = Diagnostics::new();
+            PeerConnAcceptorResource::check_update(&prior, &planned, &mut diags);
+            assert!(diags.is_empty(), "{prior:?} -> {planned:?}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn dns_on_a_peering_that_is_not_accepted_is_a_plan_error_on_dns_sync() {
+        let mut diags = Diagnostics::new();
+        PeerConnAcceptorResource::check_update(
+            &state("consult_failed", Some("reject"), false),
+            &state("consult_failed", Some("reject"), true),
+            &mut diags,
+        );
+        assert_eq!(paths(&diags), [path(DNS_SYNC)]);
+        let mut diags = Diagnostics::new();
+        PeerConnAcceptorResource::check_update(
+            &state("consulting", None, false),
+            &state("consulting", Some("reject"), true),
+            &mut diags,
+        );
+        assert_eq!(paths(&diags), [path(DNS_SYNC)]);
+    }
+
+    #[tokio::test]
+    async fn validate_refuses_dns_sync_with_reject_only() {
+        let r = PeerConnAcceptorResource;
+        let mut diags = Diagnostics::new();
+        r.validate(&state("consulting", Some("reject"), true), &mut diags)
+            .await;
+        assert_eq!(paths(&diags), [path(DNS_SYNC)]);
+        for (action, dns) in [
+            (Some("accept"), true),
+            (Some("reject"), false),
+            (None, true),
+        ] {
+            let mut diags = Diagnostics::new();
+            r.validate(&state("consulting", action, dns), &mut diags)
+                .await;
+            assert!(diags.is_empty(), "{action:?} {dns}: {diags:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn import_sets_both_ids_and_refuses_other_formats() {
+        let r = PeerConnAcceptorResource;
+        let schema = schema::schema();
+        let ctx = test_context();
+        let mut diags = Diagnostics::new();
+        let req = ImportRequest {
+            id: "peerconn-abcdef123456",
+            schema: &schema,
+        };
+        let v = r.import(&ctx, req, &mut diags).await.expect("state");
+        assert_eq!(v.get_attr(ID), v.get_attr(PEER_CONN_ID));
+        assert_eq!(v.get_attr(ACTION), Some(&Value::Null));
+        assert!(v.conforms_to(&schema.value_type()));
+        let req = ImportRequest {
+            id: "vpc-1",
+            schema: &schema,
+        };
+        assert!(r.import(&ctx, req, &mut diags).await.is_none());
+        assert!(diags.has_errors());
+    }
+
+    #[tokio::test]
+    async fn delete_only_warns() {
+        let r = PeerConnAcceptorResource;
+        let ctx = test_context();
+        let mut diags = Diagnostics::new();
+        let prior = state("active", Some("accept"), false);
+        r.delete(&ctx, DeleteRequest { prior: &prior }, &mut diags)
+            .await;
+        assert!(!diags.has_errors());
+        let d = diags.iter().next().expect("a warning");
+        assert!(
+            d.detail.contains("peerconn-abcdef123456 keeps existing"),
+            "{}",
+            d.detail
+        );
+    }
+
+    /// A context whose client points at a closed port: the tested paths make
+    /// no API call.
+    fn test_context() -> Context<ProviderData> {
+        use crate::provider::config::{self, ProviderSettings};
+        let env = std::collections::BTreeMap::from([
+            ("BAIDUCLOUD_ACCESS_KEY".to_owned(), "AK".to_owned()),
+            ("BAIDUCLOUD_SECRET_KEY".to_owned(), "SK".to_owned()),
+            (
+                "BAIDUCLOUD_ENDPOINT".to_owned(),
+                "http://127.0.0.1:9".to_owned(),
+            ),
+        ]);
+        let settings: ProviderSettings =
+            config::resolve(&config::schema().empty_value(), &env).expect("settings");
+        let client = crate::baidu::BaiduClient::new(settings.client_config()).expect("client");
+        Context::new(
+            std::sync::Arc::new(ProviderData { settings, client }),
+            tokio_util::sync::CancellationToken::new(),
+            None,
+            TYPE_NAME,
+            "test",
+        )
+    }
+}

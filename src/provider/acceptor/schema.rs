@@ -123,7 +123,8 @@ pub fn schema() -> Schema {
                      names of the initiator's VPC resolve from the acceptor's VPC. Baidu \
                      allows this only on an active peering, so it needs `action = \
                      \"accept\"`; it is turned on after the acceptance, and the apply waits \
-                     until the DNS status settles (`open` / `close`). Default `false`.",
+                     until the DNS status settles (`open` / `close`). Default `false`, which \
+                     also turns off a synchronisation enabled outside Terraform.",
                 ),
         );
     for field in view::fields(MIRROR) {
