@@ -1,5 +1,5 @@
 # terraform-provider-baidu: everyday entry points.
-#   make demo   the main job (for now: builds both binaries; see the target)
+#   make demo   the main job: a running peering on the local emulator in one command
 #   make test   every check there is, exactly what CI runs (.ci/run)
 # Everything uses cargo's one `dev` profile, so builds, tests and lint share target/.
 
@@ -7,26 +7,27 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: help demo test build install fmt lint tools tools-terraform tools-python
+.PHONY: help demo test build install release fmt lint tools tools-terraform tools-python
 
 help:
-	@echo "make demo    build the provider and the emulator (the demo itself comes with the resource issue)"
+	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
+	@echo "             (KEEP_RUNNING=1 leaves the emulator running; TERRAFORM=path picks the CLI)"
 	@echo "make test    install pinned tools, then fmt check, clippy, and every test (what CI runs)"
 	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"
 	@echo "make lint    cargo fmt --check and cargo clippy --all-targets -D warnings"
-	@echo "make install TODO: not implemented yet"
+	@echo "make install install the provider into ~/.terraform.d/plugins (filesystem-mirror layout), so"
+	@echo "             'terraform init' finds baidu/baidu offline; PLUGIN_DIR=, PROFILE=dev|release, BINARY=, HOSTS="
+	@echo "make release dist/: the provider zip, SHA256SUMS and manifest, reproducibly (BINARY=, DIST=, SOURCE_DATE_EPOCH=)"
 
 build:
 	$(CARGO) build --bins
 
-# Honest placeholder: there is no resource yet, so nothing to apply against the emulator.
-demo: build
-	@echo
-	@echo "Built target/debug/terraform-provider-baidu and target/debug/baidu-vpc-emulator."
-	@echo "The demo (emulator + 'terraform apply' of a baidu_peerconn) arrives with the"
-	@echo "baidu_peerconn resource issue; until then there is nothing more to show."
+# The main job: emulator + provider + `terraform apply` of examples/quickstart, offline;
+# stops the emulator at the end unless KEEP_RUNNING=1 (see scripts/demo.sh).
+demo:
+	scripts/demo.sh
 
 tools: tools-terraform tools-python
 
@@ -43,13 +44,13 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# TODO(packaging issue): build the provider and place it in a filesystem mirror
-# (~/.terraform.d/plugins/registry.terraform.io/baidu/baidu/<version>/<os_arch>/),
-# so that `terraform init` finds it without dev_overrides.
+# Release build by default (PROFILE=dev for target/debug); settings on the make
+# command line (PLUGIN_DIR=..., HOSTS=..., BINARY=...) reach the script's environment.
 install:
-	@echo "make install is not implemented yet (TODO: packaging issue)." >&2
-	@echo "Meanwhile use dev_overrides as README.md shows." >&2
-	@exit 2
+	scripts/install-provider.sh
+
+release:
+	scripts/package-release.sh
 
 # Runs every step even after a failure, so one run shows everything that is wrong,
 # then prints a summary and fails if any step failed.

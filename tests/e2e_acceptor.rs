@@ -359,3 +359,49 @@ fn importing_a_pending_request_lets_the_configuration_answer_it() {
         assert_eq!(live_peerings(&emulator), 0, "{}", emulator.state());
     });
 }
+
+/// Terraform ≥ 1.5: an `import {}` block (through the peer's provider) with
+/// `-generate-config-out`; the generated configuration plans clean.
+#[test]
+fn import_block_generates_an_acceptor_config_that_plans_clean() {
+    each_terraform(|tf| {
+        if !tf.at_least(1, 5, 0) {
+            eprintln!("{tf}: no import blocks before 1.5, skipped");
+            return;
+        }
+        let emulator = emulator();
+        let endpoint = emulator.endpoint();
+        let mut wd = TfWorkdir::new(tf);
+        wd.log("debug");
+        let accept = acceptor_block(
+            "baidu_peerconn.pc.id",
+            "  action       = \"accept\"\n  dns_sync     = true\n",
+        );
+        wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
+        wd.apply();
+        let id = state_str(&wd, INITIATOR_ADDR, "id");
+        wd.state_rm(ACCEPTOR_ADDR);
+
+        let import = format!(
+            "import {{\n  provider = baidu.peer\n  to       = {ACCEPTOR_ADDR}\n  id       = \"{id}\"\n}}\n"
+        );
+        wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &import]));
+        wd.run_ok(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-generate-config-out=generated.tf",
+        ]);
+        let generated = std::fs::read_to_string(wd.path().join("generated.tf"))
+            .unwrap_or_else(|e| panic!("no generated.tf: {e}"));
+        assert!(generated.contains("action"), "{generated}");
+        assert!(generated.contains("\"accept\""), "{generated}");
+        assert!(generated.contains("baidu.peer"), "{generated}");
+        wd.apply();
+        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "action"), "accept");
+        wd.assert_plan_empty();
+
+        wd.destroy();
+        assert_eq!(live_peerings(&emulator), 0, "{}", emulator.state());
+    });
+}
