@@ -59,10 +59,7 @@ resource "baidu_peerconn" "spoke" {{
 
 #[test]
 fn parallel_peerings_on_one_vpc_and_a_clear_quota_error() {
-    if !has_peerconn_resource() {
-        eprintln!("note: baidu_peerconn is not registered; the concurrency run needs it");
-        return;
-    }
+    assert!(has_peerconn_resource(), "baidu_peerconn must be registered");
     let n = knob("TFBAIDU_CONCURRENCY_N", 20);
     let emulator = start_emulator(
         &hub_config(n + 1, n),

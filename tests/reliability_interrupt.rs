@@ -184,10 +184,7 @@ fn round(seed: u64, n: usize, cut: Cut) -> Round {
 }
 
 fn rounds(cut: Cut, default_seeds: &[u64]) {
-    if !has_peerconn_resource() {
-        eprintln!("note: baidu_peerconn is not registered; the interrupt runs need it");
-        return;
-    }
+    assert!(has_peerconn_resource(), "baidu_peerconn must be registered");
     let n = knob("TFBAIDU_INTERRUPT_N", 6);
     let mut failed = Vec::new();
     for seed in seeds("TFBAIDU_INTERRUPT_SEEDS", default_seeds) {

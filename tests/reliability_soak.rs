@@ -163,10 +163,7 @@ fn soak(seed: u64, n: usize) -> Figures {
 
 #[test]
 fn apply_and_destroy_converge_under_injected_faults() {
-    if !has_peerconn_resource() {
-        eprintln!("note: baidu_peerconn is not registered; the soak needs it");
-        return;
-    }
+    assert!(has_peerconn_resource(), "baidu_peerconn must be registered");
     let n = knob("TFBAIDU_SOAK_N", 6);
     let mut failed = Vec::new();
     for seed in seeds("TFBAIDU_SOAK_SEEDS", &[1, 2, 3]) {
