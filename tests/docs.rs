@@ -24,7 +24,7 @@ use serde_json::Value;
 const PROVIDER_NAME: &str = "baidu";
 
 /// Files under `docs/` that are written by hand, not generated.
-const HAND_WRITTEN: &[&str] = &["emulator.md"];
+const HAND_WRITTEN: &[&str] = &["emulator.md", "hostile-input.md"];
 
 fn update_requested() -> bool {
     std::env::var_os("UPDATE_DOCS").is_some_and(|v| !v.is_empty() && v != "0")
