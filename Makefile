@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: help demo test build install release fmt lint tools tools-terraform tools-python
+.PHONY: help demo test build install release fmt lint audit tools tools-terraform tools-python
 
 help:
 	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
@@ -17,6 +17,7 @@ help:
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"
 	@echo "make lint    cargo fmt --check and cargo clippy --all-targets -D warnings"
+	@echo "make audit   cargo deny (deny.toml): licenses, bans, sources; advisories when the RustSec DB is present"
 	@echo "make install install the provider into ~/.terraform.d/plugins (filesystem-mirror layout), so"
 	@echo "             'terraform init' finds baidu/baidu offline; PLUGIN_DIR=, PROFILE=dev|release, BINARY=, HOSTS="
 	@echo "make release dist/: the provider zip, SHA256SUMS and manifest, reproducibly (BINARY=, DIST=, SOURCE_DATE_EPOCH=)"
@@ -43,6 +44,21 @@ fmt:
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+
+# Dependency policy (deny.toml): licenses, bans (no OpenSSL), sources (crates.io
+# only), and RustSec advisories when a copy of the advisory database is on the
+# machine (cargo-deny clones it from GitHub, which these machines cannot reach;
+# see RELIABILITY.md). Not part of `make test`: installing cargo-deny compiles
+# for many minutes on 2 cores.
+audit:
+	@command -v cargo-deny >/dev/null 2>&1 || $(CARGO) install --locked cargo-deny
+	$(CARGO) deny --offline check licenses bans sources
+	@db="$${CARGO_HOME:-$$HOME/.cargo}/advisory-dbs"; \
+	if compgen -G "$$db/*/crates" >/dev/null; then \
+	  $(CARGO) deny --offline check --disable-fetch advisories; \
+	else \
+	  echo "make audit: advisories skipped: no RustSec advisory database under $$db (see RELIABILITY.md)"; \
+	fi
 
 # Release build by default (PROFILE=dev for target/debug); settings on the make
 # command line (PLUGIN_DIR=..., HOSTS=..., BINARY=...) reach the script's environment.
