@@ -456,15 +456,6 @@ pub fn workdir_with_peerings(endpoint: &str, pairs: &[(String, String)]) -> TfWo
     wd
 }
 
-/// Runs `terraform` with `args` in `wd`, failing the test on a non-zero exit.
-pub fn run_ok(wd: &TfWorkdir, args: &[&str]) {
-    wd.run_ok(args);
-}
-
-pub fn terraform_for(tf: &Terraform) -> TfWorkdir {
-    TfWorkdir::new(tf)
-}
-
 /// Whether `baidu_peerconn` is registered (the reliability runs need it).
 pub fn has_peerconn_resource() -> bool {
     let svc = tfbaidu::provider::grpc_service().expect("the provider is well-formed");
