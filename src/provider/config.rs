@@ -142,8 +142,9 @@ pub fn schema() -> Schema {
                 .optional()
                 .description(format!(
                     "VPC API endpoint URL, e.g. \"https://bcc.bj.baidubce.com\" (the default for \
-                     the region) or a local emulator such as \"http://127.0.0.1:8080\". Falls \
-                     back to {ENV_ENDPOINT}."
+                     the region) or a local emulator such as \"http://127.0.0.1:8080\". Plain \
+                     http is refused for hosts other than loopback unless \
+                     {ENV_ALLOW_INSECURE_HTTP}=true. Falls back to {ENV_ENDPOINT}."
                 ))
                 .validate(endpoint_url()),
         )
