@@ -1,5 +1,5 @@
 # terraform-provider-baidu: everyday entry points.
-#   make demo   the main job (for now: builds both binaries; see the target)
+#   make demo   the main job: a running peering on the local emulator in one command
 #   make test   every check there is, exactly what CI runs (.ci/run)
 # Everything uses cargo's one `dev` profile, so builds, tests and lint share target/.
 
@@ -7,27 +7,29 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: help demo test bench build install fmt lint tools tools-terraform tools-python
+.PHONY: help demo test bench build install release fmt lint audit tools tools-terraform tools-python
 
 help:
-	@echo "make demo    build the provider and the emulator (the demo itself comes with the resource issue)"
+	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
+	@echo "             (KEEP_RUNNING=1 leaves the emulator running; TERRAFORM=path picks the CLI)"
 	@echo "make test    install pinned tools, then fmt check, clippy, every test and a benchmark smoke run (what CI runs)"
 	@echo "make bench   the full benchmark run (release build, about an hour; see BENCHMARKS.md)"
 	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"
 	@echo "make lint    cargo fmt --check and cargo clippy --all-targets -D warnings"
-	@echo "make install TODO: not implemented yet"
+	@echo "make audit   cargo deny (deny.toml): licenses, bans, sources; advisories when the RustSec DB is present"
+	@echo "make install install the provider into ~/.terraform.d/plugins (filesystem-mirror layout), so"
+	@echo "             'terraform init' finds baidu/baidu offline; PLUGIN_DIR=, PROFILE=dev|release, BINARY=, HOSTS="
+	@echo "make release dist/: the provider zip, SHA256SUMS and manifest, reproducibly (BINARY=, DIST=, SOURCE_DATE_EPOCH=)"
 
 build:
 	$(CARGO) build --bins
 
-# Honest placeholder: there is no resource yet, so nothing to apply against the emulator.
-demo: build
-	@echo
-	@echo "Built target/debug/terraform-provider-baidu and target/debug/baidu-vpc-emulator."
-	@echo "The demo (emulator + 'terraform apply' of a baidu_peerconn) arrives with the"
-	@echo "baidu_peerconn resource issue; until then there is nothing more to show."
+# The main job: emulator + provider + `terraform apply` of examples/quickstart, offline;
+# stops the emulator at the end unless KEEP_RUNNING=1 (see scripts/demo.sh).
+demo:
+	scripts/demo.sh
 
 tools: tools-terraform tools-python
 
@@ -49,13 +51,28 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# TODO(packaging issue): build the provider and place it in a filesystem mirror
-# (~/.terraform.d/plugins/registry.terraform.io/baidu/baidu/<version>/<os_arch>/),
-# so that `terraform init` finds it without dev_overrides.
+# Dependency policy (deny.toml): licenses, bans (no OpenSSL), sources (crates.io
+# only), and RustSec advisories when a copy of the advisory database is on the
+# machine (cargo-deny clones it from GitHub, which these machines cannot reach;
+# see RELIABILITY.md). Not part of `make test`: installing cargo-deny compiles
+# for many minutes on 2 cores.
+audit:
+	@command -v cargo-deny >/dev/null 2>&1 || $(CARGO) install --locked cargo-deny
+	$(CARGO) deny --offline check --hide-inclusion-graph licenses bans sources
+	@db="$${CARGO_HOME:-$$HOME/.cargo}/advisory-dbs"; \
+	if compgen -G "$$db/*/crates" >/dev/null; then \
+	  $(CARGO) deny --offline check --hide-inclusion-graph advisories; \
+	else \
+	  echo "make audit: advisories skipped: no RustSec advisory database under $$db (see RELIABILITY.md)"; \
+	fi
+
+# Release build by default (PROFILE=dev for target/debug); settings on the make
+# command line (PLUGIN_DIR=..., HOSTS=..., BINARY=...) reach the script's environment.
 install:
-	@echo "make install is not implemented yet (TODO: packaging issue)." >&2
-	@echo "Meanwhile use dev_overrides as README.md shows." >&2
-	@exit 2
+	scripts/install-provider.sh
+
+release:
+	scripts/package-release.sh
 
 # Runs every step even after a failure, so one run shows everything that is wrong,
 # then prints a summary and fails if any step failed.

@@ -903,3 +903,40 @@ fn cross_account_request_waits_and_a_rejection_is_replaced() {
         wd.destroy();
     });
 }
+
+/// A second peering for a connected pair of VPCs is refused by Baidu; the error
+/// names the existing peering and the import command, and nothing is recorded.
+#[test]
+fn duplicate_pair_names_the_existing_peering() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        fresh(&emu);
+        let (existing, _) = create_outside_terraform(&emu);
+        let wd = workdir(tf);
+        let lines = [
+            "bandwidth_in_mbps = 10",
+            "local_vpc_id = \"vpc-demobj000001\"",
+            "peer_vpc_id  = \"vpc-demobj000002\"",
+            "peer_region  = \"bj\"",
+        ];
+        wd.write("main.tf", &config(&emu, &resource(&lines, POSTPAID)));
+        let out = wd.apply_expect_error();
+        assert_says(
+            &out,
+            "A peering connection already exists between these VPCs",
+        );
+        assert_says(
+            &out,
+            &format!("terraform import baidu_peerconn.NAME {existing}"),
+        );
+        assert_says(&out, "peer_vpc_id");
+        assert_says(&out, "Baidu request id:");
+        assert_eq!(peerings(&emu).len(), 2, "no new peering");
+        let state = wd.show_json();
+        assert!(
+            state.pointer("/values/root_module/resources").is_none(),
+            "nothing may be recorded:\n{}",
+            pretty(&state)
+        );
+    });
+}

@@ -21,10 +21,6 @@ use transport_support::{
     connect_plain, connect_tls, socket_path, ClientAuth, ClientCert, Handshake, Launch, BINARY,
 };
 
-/// `main` serves the framework dispatch, so GetSchema must answer OK (the
-/// interim provider's UNIMPLEMENTED stubs are gone).
-const GET_SCHEMA_MAY_BE_UNIMPLEMENTED: bool = false;
-
 /// go-plugin force-kills a plugin 2 s after Shutdown; we promise well under that.
 const SHUTDOWN_EXIT_LIMIT: Duration = Duration::from_secs(1);
 
@@ -35,14 +31,29 @@ async fn get_schema(channel: Channel) -> Result<get_provider_schema::Response, t
         .map(tonic::Response::into_inner)
 }
 
+/// The real provider answers GetSchema with the `baidu` provider block.
 fn assert_schema_answer(answer: &Result<get_provider_schema::Response, tonic::Status>) {
-    match answer {
-        Ok(response) => assert!(
-            response.provider.is_some(),
-            "GetSchema must always carry a provider schema: {response:?}"
-        ),
-        Err(status) if GET_SCHEMA_MAY_BE_UNIMPLEMENTED && status.code() == Code::Unimplemented => {}
-        Err(status) => panic!("GetSchema did not get a gRPC answer: {status:?}"),
+    let response = match answer {
+        Ok(response) => response,
+        Err(status) => panic!("GetSchema did not answer OK: {status:?}"),
+    };
+    let attributes: Vec<&str> = response
+        .provider
+        .as_ref()
+        .and_then(|schema| schema.block.as_ref())
+        .map(|block| block.attributes.iter().map(|a| a.name.as_str()).collect())
+        .unwrap_or_default();
+    for name in [
+        "access_key",
+        "secret_key",
+        "session_token",
+        "region",
+        "endpoint",
+    ] {
+        assert!(
+            attributes.contains(&name),
+            "provider schema lacks {name}: {attributes:?}"
+        );
     }
 }
 

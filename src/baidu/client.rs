@@ -32,6 +32,10 @@ pub const USER_AGENT: &str = concat!("terraform-provider-baidu/", env!("CARGO_PK
 pub const CONTENT_TYPE_JSON: &str = "application/json; charset=utf-8";
 /// Longest clientToken the API accepts (ASCII characters).
 pub const MAX_CLIENT_TOKEN_LEN: usize = 64;
+/// Largest response body read. A full list page (1000 peerings) is well under
+/// 1 MiB; a broken or hostile endpoint streaming without end must not make
+/// the provider allocate until the per-request timeout.
+pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 
 /// The real VPC endpoint of a region (VPC shares BCC's host).
 pub fn default_endpoint(region: &str) -> String {
@@ -91,6 +95,10 @@ pub struct ClientConfig {
     pub signature_expiration_secs: u32,
     /// Time source for `x-bce-date` and the signature timestamp.
     pub clock: Clock,
+    /// Permits a plain `http://` endpoint on a non-loopback host. Off by
+    /// default: signed requests (and the session token header) would travel
+    /// unencrypted. Loopback endpoints (the emulator) never need it.
+    pub allow_insecure_http: bool,
 }
 
 impl ClientConfig {
@@ -105,6 +113,7 @@ impl ClientConfig {
             user_agent: USER_AGENT.to_owned(),
             signature_expiration_secs: DEFAULT_EXPIRATION_SECS,
             clock: Clock::system(),
+            allow_insecure_http: false,
         }
     }
 
@@ -137,6 +146,11 @@ pub enum ConfigError {
     InvalidRegion(String),
     #[error("invalid endpoint: {0}")]
     InvalidEndpoint(String),
+    #[error(
+        "endpoint {0} uses plain http to a host that is not loopback: requests would travel \
+         unencrypted; use https (plain http is only allowed for loopback or when explicitly permitted)"
+    )]
+    InsecureEndpoint(String),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
 }
@@ -293,6 +307,9 @@ impl BaiduClient {
             return Err(ConfigError::InvalidRegion(config.region.clone()));
         }
         let base = parse_endpoint(&config)?;
+        if base.scheme() == "http" && !is_loopback(&base) && !config.allow_insecure_http {
+            return Err(ConfigError::InsecureEndpoint(base.to_string()));
+        }
         let host = match (base.host_str(), base.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_owned(),
@@ -455,7 +472,7 @@ impl BaiduClient {
                 .get(REQUEST_ID_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = resp.bytes().await?.to_vec();
+            let body = read_body_capped(resp, MAX_RESPONSE_BYTES).await?;
             Ok::<_, reqwest::Error>((status, server_request_id, body))
         };
         let outcome = limits.run(exchange).await;
@@ -485,7 +502,19 @@ impl BaiduClient {
                     "baidu api call failed in transport");
                 Err(fail(error))
             }
-            Ok(Ok((status, server_request_id, body))) => {
+            Ok(Ok((status, server_request_id, None))) => {
+                let response_request_id = server_request_id.unwrap_or(request_id);
+                tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
+                    status, request_id = %response_request_id, attempt, duration_ms,
+                    "baidu api answer too large");
+                Err(fail(ClientError::Decode {
+                    context: req.context.clone(),
+                    status,
+                    request_id: Some(response_request_id),
+                    detail: format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+                }))
+            }
+            Ok(Ok((status, server_request_id, Some(body)))) => {
                 let response_request_id = server_request_id.unwrap_or(request_id);
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
@@ -507,6 +536,27 @@ impl BaiduClient {
             }
         }
     }
+}
+
+/// The body, or `None` when it is longer than `limit` (read no further).
+async fn read_body_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 fn invalid(context: &OpContext, detail: &str) -> ClientError {
@@ -589,6 +639,33 @@ mod tests {
             BaiduClient::new(c),
             Err(ConfigError::EmptySecretKey)
         ));
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://vpc.example.com",
+            "vpc.example.com",
+        ] {
+            assert!(BaiduClient::new(config(Some(ok))).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://vpc.example.com",
+            "http://10.0.0.1:80",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let err = BaiduClient::new(config(Some(refused))).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::InsecureEndpoint(_)),
+                "{refused}: {err}"
+            );
+            let mut allowed = config(Some(refused));
+            allowed.allow_insecure_http = true;
+            assert!(BaiduClient::new(allowed).is_ok(), "{refused} when allowed");
+        }
     }
 
     #[test]

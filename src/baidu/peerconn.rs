@@ -30,13 +30,16 @@ const MAX_PAGES: usize = 10_000;
 
 /// Peering ids are `peerconn-` + alphanumerics; anything that could change the
 /// request path (`/`, `..`, `?`) is refused before a request is built.
-fn check_peer_conn_id(context: &OpContext, id: &str) -> Result<(), ClientError> {
-    let ok = !id.is_empty()
+fn is_valid_peer_conn_id(id: &str) -> bool {
+    !id.is_empty()
         && id.len() <= 128
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn check_peer_conn_id(context: &OpContext, id: &str) -> Result<(), ClientError> {
+    if is_valid_peer_conn_id(id) {
         Ok(())
     } else {
         Err(ClientError::InvalidRequest {
@@ -90,6 +93,16 @@ fn decode<T: DeserializeOwned>(context: &OpContext, resp: &ApiResponse) -> Resul
         request_id: resp.request_id.clone(),
         detail: format!("the body is not the expected JSON ({e})"),
     })
+}
+
+/// A success answer that is well-formed JSON but not what was asked for.
+fn unexpected(context: &OpContext, resp: &ApiResponse, detail: &str) -> ClientError {
+    ClientError::Decode {
+        context: context.clone(),
+        status: resp.status,
+        request_id: resp.request_id.clone(),
+        detail: detail.to_owned(),
+    }
 }
 
 fn flag(name: &str) -> (String, String) {
@@ -167,12 +180,15 @@ impl BaiduClient {
         let resp = self.execute(&req, &opts.limits).await?;
         let created: CreatePeerConnResponse = decode(&context, &resp)?;
         if created.peer_conn_id.is_empty() {
-            return Err(ClientError::Decode {
-                context,
-                status: resp.status,
-                request_id: resp.request_id,
-                detail: "the answer has no peerConnId".to_owned(),
-            });
+            return Err(unexpected(&context, &resp, "the answer has no peerConnId"));
+        }
+        // The id goes into state and into every later request path.
+        if !is_valid_peer_conn_id(&created.peer_conn_id) {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "the answer's peerConnId is not a peering connection id",
+            ));
         }
         Ok(created.peer_conn_id)
     }
@@ -206,7 +222,15 @@ impl BaiduClient {
             // Nothing listed: an empty list, not an error.
             return Ok(ListPeerConnsResponse::default());
         }
-        decode(&context, &resp)
+        let page: ListPeerConnsResponse = decode(&context, &resp)?;
+        if page.peer_conns.iter().any(|pc| pc.peer_conn_id.is_empty()) {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "a listed peering has no peerConnId",
+            ));
+        }
+        Ok(page)
     }
 
     /// Every peering (of `vpc_id`, if given), following `nextMarker` to the end.
@@ -268,8 +292,24 @@ impl BaiduClient {
         };
         let resp = self.execute(&req, &opts.limits).await?;
         let mut pc: PeerConn = decode(&context, &resp)?;
+        // Tolerant reading must not turn an unrelated JSON answer (a gateway's
+        // `{"error": …}`, another object) into a peering with blank fields:
+        // every view has a status, and it is the view of the id asked for.
+        if pc.status.is_none() {
+            return Err(unexpected(
+                &context,
+                &resp,
+                "the answer has no status, so it is not a peering connection",
+            ));
+        }
         if pc.peer_conn_id.is_empty() {
             pc.peer_conn_id = id.to_owned();
+        } else if pc.peer_conn_id != id {
+            return Err(unexpected(
+                &context,
+                &resp,
+                &format!("the answer describes {:?} instead", pc.peer_conn_id),
+            ));
         }
         Ok(pc)
     }
@@ -431,11 +471,47 @@ impl BaiduClient {
     }
 }
 
+/// Polls in a row that may fail with a retryable error (each already retried by
+/// the client) before a wait gives up. A wait runs for minutes and makes many
+/// polls; without this, one unlucky GET (a 5xx or throttling outlasting the
+/// client's retries) ended the wait with an error while the peering was fine,
+/// and the caller tainted it (found by tests/reliability_soak.rs).
+const TRANSIENT_POLL_FAILURES: u32 = 3;
+
+/// The pause after a poll failed transiently, before the next try.
+const TRANSIENT_POLL_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs `poll`, again after a pause while it fails with a retryable error, up
+/// to [`TRANSIENT_POLL_FAILURES`] times in a row and within `limits`.
+async fn poll_tolerating_transient_errors<T, F, Fut>(
+    limits: &crate::baidu::retry::Limits,
+    mut poll: F,
+) -> Result<T, ClientError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ClientError>>,
+{
+    let mut failures = 0;
+    loop {
+        match poll().await {
+            Err(error) if error.is_retryable() && failures < TRANSIENT_POLL_FAILURES => {
+                failures += 1;
+                tracing::debug!(%error, failures, "poll failed transiently, polling again");
+                if limits.sleep(TRANSIENT_POLL_PAUSE).await.is_err() {
+                    return Err(error);
+                }
+            }
+            other => return other,
+        }
+    }
+}
+
 impl BaiduClient {
     /// Polls one side's status until it is in `target` or `failure`, within the
     /// limits of `wait` (each GET is also cut short by them). A peering that no
     /// longer exists reads as [`PeerConnStatus::Deleted`] (so a delete waits for
-    /// `[Deleted]`), one without a status as `Other("")`.
+    /// `[Deleted]`), one without a status as `Other("")`. A poll failing with a
+    /// retryable error is tried again a few times before the wait gives up.
     pub async fn wait_peerconn_status(
         &self,
         id: &str,
@@ -450,7 +526,10 @@ impl BaiduClient {
         };
         let (opts, role) = (&opts, &role);
         wait_for_status(wait, target, failure, || async move {
-            let found = self.find_peerconn(id, role.clone(), opts).await?;
+            let found = poll_tolerating_transient_errors(&opts.limits, || {
+                self.find_peerconn(id, role.clone(), opts)
+            })
+            .await?;
             Ok(match found {
                 None => PeerConnStatus::Deleted,
                 Some(pc) => pc.status.unwrap_or(PeerConnStatus::Other(String::new())),
@@ -462,7 +541,8 @@ impl BaiduClient {
     /// Polls one side's `dnsStatus` until it is in `target` or `failure` (e.g.
     /// open: target `[Open]` through `wait`/`syncing`; close: target `[Close]`
     /// through `closing`). A missing status reads as `Other("")`; a vanished
-    /// peering ends the wait with a not-found poll error.
+    /// peering ends the wait with a not-found poll error; retryable poll
+    /// failures are tried again as in [`Self::wait_peerconn_status`].
     pub async fn wait_peerconn_dns_status(
         &self,
         id: &str,
@@ -477,7 +557,10 @@ impl BaiduClient {
         };
         let (opts, role) = (&opts, &role);
         wait_for_status(wait, target, failure, || async move {
-            let pc = self.get_peerconn(id, role.clone(), opts).await?;
+            let pc = poll_tolerating_transient_errors(&opts.limits, || {
+                self.get_peerconn(id, role.clone(), opts)
+            })
+            .await?;
             Ok(pc.dns_status.unwrap_or(DnsStatus::Other(String::new())))
         })
         .await

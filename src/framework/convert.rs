@@ -1,9 +1,12 @@
 //! Conversions between the framework's types and the protocol-5 wire types:
 //! schemas, diagnostics, attribute paths and `DynamicValue`s.
 
+use std::borrow::Cow;
+
 use crate::framework::schema::{
     Attribute, Block, Description, DescriptionKind, NestedBlock, Nesting, Schema,
 };
+use crate::tfplugin::logging::mask_secrets;
 use crate::tfplugin::proto::tfplugin5 as pb;
 use crate::tfvalue::{
     decode_json, decode_msgpack, encode_msgpack, AttributePath, Diagnostic, Diagnostics, PathStep,
@@ -101,6 +104,34 @@ pub(crate) fn path_from_proto(path: &pb::AttributePath) -> AttributePath {
         .collect()
 }
 
+/// Longest summary or detail sent to Terraform. Messages may quote values
+/// (a validator's "got \"…\"", an API error message), and a hostile or broken
+/// input (an 8 MiB string, a gateway's error page) must not become a
+/// diagnostic that floods the terminal, the log and the plan file.
+pub(crate) const MAX_DIAGNOSTIC_TEXT: usize = 8 * 1024;
+
+/// `text` with registered secrets masked (a panic message or an error from
+/// below may quote one; Terraform shows diagnostics and writes them to its
+/// log), cut to [`MAX_DIAGNOSTIC_TEXT`] bytes on a character boundary,
+/// saying how much was left out.
+fn bounded_text(text: String) -> String {
+    let mut text = match mask_secrets(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(masked) => masked,
+    };
+    if text.len() <= MAX_DIAGNOSTIC_TEXT {
+        return text;
+    }
+    let mut cut = MAX_DIAGNOSTIC_TEXT;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let omitted = text.len() - cut;
+    text.truncate(cut);
+    text.push_str(&format!("… ({omitted} more bytes omitted)"));
+    text
+}
+
 pub(crate) fn diagnostic_to_proto(d: Diagnostic) -> pb::Diagnostic {
     let severity = match d.severity {
         Severity::Error => pb::diagnostic::Severity::Error,
@@ -108,8 +139,8 @@ pub(crate) fn diagnostic_to_proto(d: Diagnostic) -> pb::Diagnostic {
     };
     pb::Diagnostic {
         severity: severity as i32,
-        summary: d.summary,
-        detail: d.detail,
+        summary: bounded_text(d.summary),
+        detail: bounded_text(d.detail),
         attribute: d
             .attribute
             .filter(|p| !p.is_empty())
@@ -170,6 +201,34 @@ pub(crate) fn encode_dynamic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registered_secrets_are_masked_in_diagnostics() {
+        crate::tfplugin::logging::register_secret("CONVERT-TEST-SECRET-4711");
+        let d = diagnostic_to_proto(Diagnostic::error(
+            "panic: key CONVERT-TEST-SECRET-4711",
+            "signed with \"CONVERT-TEST-SECRET-4711\"",
+        ));
+        assert!(!d.summary.contains("4711") && !d.detail.contains("4711"));
+        assert_eq!(d.summary, "panic: key ***");
+    }
+
+    #[test]
+    fn huge_diagnostic_text_is_cut_on_a_char_boundary() {
+        let short = Diagnostic::error("s", "d");
+        assert_eq!(diagnostic_to_proto(short).detail, "d");
+        let huge = format!("got {:?}", "é".repeat(MAX_DIAGNOSTIC_TEXT));
+        let d = diagnostic_to_proto(Diagnostic::error(huge.clone(), huge.clone()));
+        for text in [&d.summary, &d.detail] {
+            assert!(text.len() < MAX_DIAGNOSTIC_TEXT + 64, "{}", text.len());
+            assert!(text.starts_with("got \"éé"));
+            assert!(
+                text.ends_with("more bytes omitted)"),
+                "{}",
+                &text[text.len() - 40..]
+            );
+        }
+    }
     use crate::framework::schema::{Attribute, NestedBlock};
 
     #[test]

@@ -15,7 +15,7 @@ use reqwest::Url;
 use crate::baidu::{ClientConfig, Credentials, SecretString};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{self, Validator};
-use crate::tfvalue::{AttributePath, Diagnostics, Value};
+use crate::tfvalue::{AttributePath, Diagnostics, Severity, Value};
 
 pub const ACCESS_KEY: &str = "access_key";
 pub const SECRET_KEY: &str = "secret_key";
@@ -28,6 +28,46 @@ pub const ENV_SECRET_KEY: &str = "BAIDUCLOUD_SECRET_KEY";
 pub const ENV_SESSION_TOKEN: &str = "BAIDUCLOUD_SESSION_TOKEN";
 pub const ENV_REGION: &str = "BAIDUCLOUD_REGION";
 pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
+/// `true`/`1`/`yes` permits a plain-http endpoint on a non-loopback host
+/// (refused otherwise: signed requests and session tokens would travel in
+/// clear text). Deliberately not a provider argument, so a module cannot
+/// quietly turn encryption off for its callers.
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "BAIDUCLOUD_ALLOW_INSECURE_HTTP";
+
+/// Whether the environment explicitly permits plain http off loopback.
+pub fn insecure_http_allowed(env: &dyn Env) -> bool {
+    env.var(ENV_ALLOW_INSECURE_HTTP)
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
+/// The diagnostic for a plain-http endpoint off loopback: an error unless
+/// [`ENV_ALLOW_INSECURE_HTTP`] permits it, then a warning.
+fn insecure_endpoint(endpoint: &str, env: &dyn Env, diags: &mut Diagnostics) {
+    let Ok(url) = check_endpoint(endpoint) else {
+        return;
+    };
+    if url.scheme() != "http" || is_loopback_host(&url) {
+        return;
+    }
+    let path = AttributePath::root().attr(ENDPOINT);
+    if insecure_http_allowed(env) {
+        diags.attribute_warning(
+            path,
+            "Unencrypted endpoint",
+            format!(
+                "endpoint {endpoint:?} uses plain http ({ENV_ALLOW_INSECURE_HTTP} permits it): requests (signed, but not encrypted) travel in clear text."
+            ),
+        );
+    } else {
+        diags.attribute_error(
+            path,
+            "Unencrypted endpoint",
+            format!(
+                "endpoint {endpoint:?} uses plain http to a host that is not loopback: signed requests and session tokens would travel in clear text. Use https, or set {ENV_ALLOW_INSECURE_HTTP}=true to permit it explicitly (plain http to 127.0.0.1 / localhost, e.g. the emulator, is always allowed)."
+            ),
+        );
+    }
+}
 
 /// Region used when neither the configuration nor the environment names one.
 pub const DEFAULT_REGION: &str = "bj";
@@ -102,8 +142,9 @@ pub fn schema() -> Schema {
                 .optional()
                 .description(format!(
                     "VPC API endpoint URL, e.g. \"https://bcc.bj.baidubce.com\" (the default for \
-                     the region) or a local emulator such as \"http://127.0.0.1:8080\". Falls \
-                     back to {ENV_ENDPOINT}."
+                     the region) or a local emulator such as \"http://127.0.0.1:8080\". Plain \
+                     http is refused for hosts other than loopback unless \
+                     {ENV_ALLOW_INSECURE_HTTP}=true. Falls back to {ENV_ENDPOINT}."
                 ))
                 .validate(endpoint_url()),
         )
@@ -216,17 +257,7 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
         );
     }
     if let Setting::Known(Some(endpoint)) = setting(config, ENDPOINT) {
-        if let Ok(url) = check_endpoint(&endpoint) {
-            if url.scheme() == "http" && !is_loopback_host(&url) {
-                diags.attribute_warning(
-                    AttributePath::root().attr(ENDPOINT),
-                    "Unencrypted endpoint",
-                    format!(
-                        "endpoint {endpoint:?} uses plain http: requests (signed, but not encrypted) travel in clear text. Use https unless this is a local emulator."
-                    ),
-                );
-            }
-        }
+        insecure_endpoint(&endpoint, env, diags);
     }
 }
 
@@ -250,6 +281,8 @@ pub struct ProviderSettings {
     pub region: String,
     /// `None` means the region's public endpoint.
     pub endpoint: Option<String>,
+    /// [`ENV_ALLOW_INSECURE_HTTP`] was set: plain http off loopback is permitted.
+    pub allow_insecure_http: bool,
 }
 
 impl ProviderSettings {
@@ -263,7 +296,8 @@ impl ProviderSettings {
 
     /// The API client configuration these settings describe.
     pub fn client_config(&self) -> ClientConfig {
-        let config = ClientConfig::new(self.credentials(), self.region.clone());
+        let mut config = ClientConfig::new(self.credentials(), self.region.clone());
+        config.allow_insecure_http = self.allow_insecure_http;
         match &self.endpoint {
             Some(endpoint) => config.with_endpoint(endpoint.clone()),
             None => config,
@@ -352,6 +386,16 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
                 format!("The endpoint {e:?} {problem}."),
             );
         }
+        // Also for an endpoint from the environment, which validation never saw;
+        // the warning for a permitted one was given at validation already.
+        let mut insecure = Diagnostics::new();
+        insecure_endpoint(e, env, &mut insecure);
+        for d in insecure
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            diags.push(d);
+        }
     }
     if diags.has_errors() {
         return Err(diags);
@@ -363,6 +407,7 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             session_token: session_token.map(SecretString::new),
             region,
             endpoint: endpoint.map(|e| e.trim().to_owned()),
+            allow_insecure_http: insecure_http_allowed(env),
         }),
         // Both were reported missing above.
         _ => Err(diags),
@@ -583,8 +628,28 @@ mod tests {
             &env(&[]),
             &mut d,
         );
-        assert_eq!(d.len(), 1);
-        assert!(!d.has_errors(), "plain http off-host is a warning");
+        assert_eq!(errors_at(&d), [ENDPOINT], "plain http off-host is refused");
+        assert!(d.iter().any(|x| x.detail.contains(ENV_ALLOW_INSECURE_HTTP)));
+        for (value, allowed) in [
+            ("true", true),
+            ("1", true),
+            ("YES", true),
+            ("0", false),
+            ("false", false),
+        ] {
+            let mut d = Diagnostics::new();
+            validate(
+                &config(&[(ENDPOINT, s("http://vpc.example.com"))]),
+                &env(&[(ENV_ALLOW_INSECURE_HTTP, value)]),
+                &mut d,
+            );
+            assert_eq!(
+                d.has_errors(),
+                !allowed,
+                "{ENV_ALLOW_INSECURE_HTTP}={value}"
+            );
+            assert_eq!(d.len(), 1, "a warning when allowed");
+        }
         let mut d = Diagnostics::new();
         validate(
             &config(&[(ENDPOINT, s("http://localhost:1234"))]),
@@ -592,6 +657,30 @@ mod tests {
             &mut d,
         );
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn plain_http_off_loopback_fails_resolution_unless_allowed() {
+        let keys = [(ENV_ACCESS_KEY, "AK"), (ENV_SECRET_KEY, "SK")];
+        let from_env = |extra: &[(&str, &str)]| {
+            let mut pairs = keys.to_vec();
+            pairs.extend_from_slice(extra);
+            resolve(&config(&[]), &env(&pairs))
+        };
+        let err = from_env(&[(ENV_ENDPOINT, "http://vpc.example.com")]).expect_err("refused");
+        assert_eq!(errors_at(&err), [ENDPOINT]);
+        let settings = from_env(&[
+            (ENV_ENDPOINT, "http://vpc.example.com"),
+            (ENV_ALLOW_INSECURE_HTTP, "true"),
+        ])
+        .expect("explicitly allowed");
+        assert!(settings.allow_insecure_http);
+        assert!(crate::baidu::BaiduClient::new(settings.client_config()).is_ok());
+        let settings = from_env(&[(ENV_ENDPOINT, "http://127.0.0.1:9")]).expect("loopback");
+        assert!(!settings.allow_insecure_http);
+        assert!(crate::baidu::BaiduClient::new(settings.client_config()).is_ok());
+        let settings = from_env(&[(ENV_ENDPOINT, "https://vpc.example.com")]).expect("https");
+        assert!(crate::baidu::BaiduClient::new(settings.client_config()).is_ok());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! and add one line to [`BaiduProvider::resources`] (likewise for data
 //! sources in [`BaiduProvider::data_sources`]).
 
+pub mod acceptor;
 pub mod config;
+pub mod data_sources;
 pub mod peerconn;
 pub mod shared;
 
@@ -82,10 +84,10 @@ impl Provider for BaiduProvider {
                 return None;
             }
         };
-        // From here on the secrets are masked in every log line.
-        crate::tfplugin::logging::register_secret(settings.secret_key.expose_secret());
+        // From here on the secrets are masked in every log line and diagnostic.
+        register_secret(settings.secret_key.expose_secret());
         if let Some(token) = &settings.session_token {
-            crate::tfplugin::logging::register_secret(token.expose_secret());
+            register_secret(token.expose_secret());
         }
         match BaiduClient::new(settings.client_config()) {
             Ok(client) => {
@@ -113,11 +115,26 @@ impl Provider for BaiduProvider {
             // One line per resource type, e.g.
             // Arc::new(peerconn::PeerConnResource),
             Arc::new(peerconn::PeerConnResource),
+            Arc::new(acceptor::PeerConnAcceptorResource),
         ]
     }
 
     fn data_sources(&self) -> DataSourceList<ProviderData> {
-        vec![]
+        vec![
+            Arc::new(data_sources::PeerConnDataSource),
+            Arc::new(data_sources::PeerConnsDataSource),
+        ]
+    }
+}
+
+/// Shortest value registered for masking. Real secret keys are 32
+/// characters and session tokens longer; masking a few-letter value such as
+/// `"token"` would only garble every message that contains the word.
+const MIN_MASKED_SECRET_LEN: usize = 8;
+
+fn register_secret(secret: &str) {
+    if secret.len() >= MIN_MASKED_SECRET_LEN {
+        crate::tfplugin::logging::register_secret(secret);
     }
 }
 

@@ -6,6 +6,8 @@
 //! id and whatever could be read) so Terraform taints it instead of
 //! orphaning it.
 
+use std::time::Duration;
+
 use super::dns;
 use super::mapping::create_request;
 use super::read::{fetch_views, salvage_state, state_of};
@@ -47,10 +49,7 @@ pub(super) async fn create<D>(
         client_token = %token,
         "creating peering connection"
     );
-    let id = match client
-        .create_peerconn(&body, &call_options_with_token(ctx, &token))
-        .await
-    {
+    let id = match create_with_one_token(ctx, client, &body, &token).await {
         Ok(id) => id,
         Err(error) => {
             diags.push(create_failure(ctx, client, &body, &error).await);
@@ -123,6 +122,35 @@ pub(super) async fn create<D>(
                 &scope,
             );
             Some(salvage_state(ctx, client, req.planned, &id).await)
+        }
+    }
+}
+
+/// Rounds of the create call (each already retried by the client) while it
+/// fails with a retryable error. The create may have run with only its answer
+/// lost; giving up then would orphan a billed peering that Terraform never
+/// hears of. With the same clientToken, another round returns that peering's
+/// id instead of making a second one (found by tests/reliability_soak.rs).
+const CREATE_ROUNDS: u32 = 4;
+
+async fn create_with_one_token<D>(
+    ctx: &Context<D>,
+    client: &BaiduClient,
+    body: &CreatePeerConnRequest,
+    token: &str,
+) -> Result<String, ClientError> {
+    let opts = call_options_with_token(ctx, token);
+    let mut round = 1;
+    loop {
+        match client.create_peerconn(body, &opts).await {
+            Err(error) if error.is_retryable() && round < CREATE_ROUNDS => {
+                tracing::warn!(%error, round, client_token = %token, "create failed transiently, trying again with the same clientToken");
+                if opts.limits.sleep(Duration::from_secs(1)).await.is_err() {
+                    return Err(error);
+                }
+                round += 1;
+            }
+            other => return other,
         }
     }
 }
@@ -232,4 +260,72 @@ fn attribute_of_error(
         PAYMENT_TIMING | RESERVATION => billing_path(attr),
         _ => path(attr),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baidu::error::{ApiError, Operation};
+
+    fn body() -> CreatePeerConnRequest {
+        CreatePeerConnRequest::new(10, "vpc-demobj000001", "vpc-demogz000001", "gz")
+    }
+
+    #[test]
+    fn refusals_point_at_the_argument_they_are_about() {
+        let b = body();
+        let at = |code: &str, message: &str| {
+            attribute_of_error(&b, code, message).map(|p| p.to_string())
+        };
+        assert_eq!(
+            at(
+                "Vpc.VpcNotFound",
+                "The VPC vpc-demogz000001 does not exist in region gz."
+            ),
+            Some("peer_vpc_id".into())
+        );
+        assert_eq!(
+            at(
+                "Vpc.VpcNotFound",
+                "The VPC vpc-demobj000001 does not exist in your account."
+            ),
+            Some("local_vpc_id".into())
+        );
+        assert_eq!(
+            at(
+                "InvalidParameterValue",
+                "The value of parameter bandwidthInMbps is invalid"
+            ),
+            Some("bandwidth_in_mbps".into())
+        );
+        assert_eq!(
+            at(
+                "PeerConn.SameRegionPrepaidNotSupported",
+                "supports only Postpaid billing"
+            ),
+            Some("billing[0].payment_timing".into())
+        );
+        assert_eq!(at("QuotaExceeded", "too many"), None);
+    }
+
+    #[test]
+    fn a_duplicate_pair_names_the_existing_peering_and_the_import_command() {
+        let error = ClientError::Api(ApiError {
+            operation: Operation::CreatePeerConn,
+            peer_conn_id: None,
+            status: 409,
+            code: "PeerConn.AlreadyExists".into(),
+            message: "exists".into(),
+            request_id: Some("req-7".into()),
+        });
+        let d = duplicate_pair(&body(), "peerconn-abc123def456", "active", &error);
+        assert!(d.is_error());
+        assert!(d
+            .detail
+            .contains("terraform import baidu_peerconn.NAME peerconn-abc123def456"));
+        assert!(d.detail.contains("id = \"peerconn-abc123def456\""));
+        assert!(d.detail.contains("(status active)"));
+        assert!(d.detail.contains("Baidu request id: req-7"));
+        assert_eq!(d.attribute, Some(path(PEER_VPC_ID)));
+    }
 }

@@ -80,6 +80,11 @@ pub(super) async fn delete<D>(
     match client.delete_peerconn(id, &call_options(ctx)).await {
         Ok(()) => {}
         Err(e) if e.is_not_found() => return,
+        // The delete may have run with only its answer lost (a 5xx or a
+        // dropped connection outlasting the retries): if the peering is
+        // already going, wait for it as after a success, rather than keep
+        // a peering in state that is about to vanish.
+        Err(e) if e.is_retryable() && already_going(ctx, client, id).await => {}
         Err(e) => {
             diags.push(client_error_diagnostic(summary, &e, &scope));
             return;
@@ -102,5 +107,17 @@ pub(super) async fn delete<D>(
             goal("disappear"),
             &scope,
         ));
+    }
+}
+
+/// Whether the peering is gone or deleting (a failed read says no).
+async fn already_going<D>(ctx: &Context<D>, client: &BaiduClient, id: &str) -> bool {
+    match client
+        .find_peerconn(id, Role::Initiator, &call_options(ctx))
+        .await
+    {
+        Ok(None) => true,
+        Ok(Some(pc)) => pc.status == Some(PeerConnStatus::Deleting),
+        Err(_) => false,
     }
 }

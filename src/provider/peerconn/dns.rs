@@ -69,7 +69,7 @@ pub(super) async fn set_dns_sync<D>(
         .wait_peerconn_dns_status(
             id,
             Role::Initiator,
-            &[target.clone()],
+            std::slice::from_ref(&target),
             &[],
             &wait_config(ctx),
         )

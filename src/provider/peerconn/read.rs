@@ -37,17 +37,29 @@ pub(super) async fn fetch_views(
     };
     let acceptor = match client.get_peerconn(id, Role::Acceptor, opts).await {
         Ok(view) => Some(view),
-        Err(error) => {
-            // Cross-account: the peer's side may be hidden from us. The
-            // attributes it feeds then keep their prior values.
+        // Cross-account: the peer's side may be hidden from us (the API
+        // refuses or does not find it). The attributes it feeds then keep
+        // their prior values. Any other failure (a 5xx or throttling that
+        // outlasted the retries, a broken answer) is not "hidden": reading
+        // it as such would flip a same-account peering to cross-account.
+        Err(error) if is_hidden(&error) => {
             tracing::debug!(peer_conn_id = id, %error, "acceptor view not readable");
             None
         }
+        Err(error) => return Err(error),
     };
     Ok(Some(Views {
         initiator,
         acceptor,
     }))
+}
+
+/// The API's way of saying "not yours to see": access denied or not found.
+fn is_hidden(error: &ClientError) -> bool {
+    error.is_not_found()
+        || error
+            .api_error()
+            .is_some_and(|e| matches!(e.status, 401 | 403 | 404))
 }
 
 /// The state after a mutation: `base` (the plan) with everything Baidu reports.
