@@ -10,9 +10,12 @@ Scenarios (select with --only, default all):
            provider 2.1.2 vs spawning /bin/true (the floor)
   scale    terraform plan / apply / plan (refresh) / destroy of N resources:
            baidu_peerconn (emulator, zero latency, instant transitions) vs
-           terraform_data (Terraform's floor, no plugin) vs null_resource (Go)
-  rss      peak RSS of the provider processes during the largest-N apply
-           (ours and the Go null provider, each run under /usr/bin/time)
+           terraform_data (Terraform's floor, no plugin) vs terraform_data holding as
+           many values as a peering (the floor for a resource that wide) vs
+           null_resource (Go)
+  processes  the largest-N lifecycle once more with every provider process
+           under /usr/bin/time: peak RSS, provider starts per command, and
+           the CPU split between Terraform and the provider
   wait     emulator transition T to `active`: extra time a create takes beyond T
 
 Everything reports medians and spreads over repeated runs; subjects and their
@@ -56,9 +59,10 @@ DEMO_ACCOUNT = {
     "access_key": "DEMOAK00000000000000000000000001",
     "secret_key": "DEMOSK00000000000000000000000001",
 }
-PROVIDERS = ["terraform_data", "null", "baidu"]
+PROVIDERS = ["terraform_data", "wide", "null", "baidu"]
 LABEL = {
     "terraform_data": "terraform_data (floor)",
+    "wide": "terraform_data, same state width",
     "null": "null_resource (Go null 2.1.2)",
     "baidu": "baidu_peerconn (ours)",
 }
@@ -252,6 +256,30 @@ resource "terraform_data" "r" {{
   input = "bench-${{count.index}}"
 }}
 """
+    if kind == "wide":
+        # Terraform's own work per resource grows with the size of its state
+        # (it re-encodes and rewrites the whole state after each change), so
+        # this floor carries as many values as a baidu_peerconn instance:
+        # 11 in `input` plus the same 11 mirrored in `output`, against the
+        # peering's 22 attributes; a nested list and nulls included alike.
+        return f"""
+resource "terraform_data" "r" {{
+  count = {n}
+  input = {{
+    bandwidth_in_mbps = 10
+    billing           = [{{ payment_timing = "Postpaid", reservation = [] }}]
+    created_time      = "2026-11-26T02:12:31Z"
+    delete_protect    = false
+    description       = null
+    dns_status        = "close"
+    local_if_id       = "qpif-ei4j5646jbc7"
+    local_vpc_id      = format("vpc-bl%010d", count.index)
+    peer_vpc_id       = format("vpc-bp%010d", count.index)
+    status            = "active"
+    tags              = {{}}
+  }}
+}}
+"""
     if kind == "null":
         return f"""
 terraform {{
@@ -420,7 +448,8 @@ def scenario_scale(tf, emulator, ns, reps, scratch):
     rows = []  # one per (provider, n, rep, phase)
     for n in ns:
         for rep in range(reps):
-            order = PROVIDERS[rep % 3:] + PROVIDERS[: rep % 3]
+            k = rep % len(PROVIDERS)
+            order = PROVIDERS[k:] + PROVIDERS[:k]
             for kind in order:
                 log(f"scale: N={n} rep {rep + 1}/{reps} {kind}")
                 if kind == "baidu":
@@ -443,61 +472,76 @@ def scenario_scale(tf, emulator, ns, reps, scratch):
 
 def wrapper_dir(scratch, name, real, log_dir):
     """A dev_overrides directory whose provider runs under /usr/bin/time,
-    which writes the peak RSS (KiB) of each provider process to its own file.
-    go-plugin talks to the provider through inherited stdout as usual; the
-    provider exits on Terraform's Shutdown and /usr/bin/time right after."""
-    d = Path(scratch) / f"rss-{name}"
+    which writes peak RSS (KiB), user and system CPU (s) of each provider
+    process to its own file. go-plugin talks to the provider through the
+    inherited stdout as usual; the provider exits on Terraform's Shutdown and
+    /usr/bin/time right after."""
+    d = Path(scratch) / f"wrapped-{name}"
     d.mkdir(parents=True, exist_ok=True)
     script = d / name
     script.write_text(
         "#!/bin/sh\n"
-        f'exec /usr/bin/time -f "%M" -o "{log_dir}/rss.$$" "{real}" "$@"\n'
+        f'exec /usr/bin/time -f "%M %U %S" -o "{log_dir}/proc.$$" "{real}" "$@"\n'
     )
     script.chmod(0o755)
     return d
 
 
-def read_rss(log_dir):
-    values = []
-    for f in Path(log_dir).glob("rss.*"):
-        text = f.read_text().strip().splitlines()
-        # /usr/bin/time prefixes "Command terminated by signal" lines when killed.
-        for line in reversed(text):
-            if line.strip().isdigit():
-                values.append(int(line.strip()))
-                break
-    return values
+def read_processes(log_dir, seen):
+    """(peak KiB, cpu s) of each provider process that ended since `seen`."""
+    out = []
+    for f in sorted(Path(log_dir).glob("proc.*")):
+        if f.name in seen:
+            continue
+        seen.add(f.name)
+        # /usr/bin/time puts "Command terminated by signal" lines first when killed.
+        last = f.read_text().strip().splitlines()[-1].split()
+        out.append((int(last[0]), float(last[1]) + float(last[2])))
+    return out
 
 
-def scenario_rss(tf_binary, exe, emulator, n, scratch):
+def scenario_processes(tf_binary, exe, emulator, n, scratch):
+    """The N-resource lifecycle once per provider, each provider process run
+    under /usr/bin/time: peak RSS, how many times Terraform starts the
+    provider per command, and the CPU split between Terraform itself and its
+    provider (total CPU of the command minus the provider processes' CPU)."""
     result = {"n": n}
-    for kind, binary_name, real in [
-        ("baidu", "terraform-provider-baidu", exe["terraform-provider-baidu"]),
-        ("null", "terraform-provider-null", str(NULL_PROVIDER)),
-    ]:
-        log_dir = Path(scratch) / f"rss-log-{kind}"
+    normal_baidu, normal_null = plugin_dirs(scratch, exe)
+    for kind in PROVIDERS:
+        log_dir = Path(scratch) / f"proc-log-{kind}"
         if log_dir.exists():
             shutil.rmtree(log_dir)
         log_dir.mkdir(parents=True)
-        wrapped = wrapper_dir(scratch, binary_name, real, log_dir)
-        normal_baidu, normal_null = plugin_dirs(scratch, exe)
-        tf = Terraform(
-            tf_binary,
-            Path(scratch) / f"rss-{kind}-cfg",
-            wrapped if kind == "baidu" else normal_baidu,
-            wrapped if kind == "null" else normal_null,
-        )
+        baidu_dir, null_dir = normal_baidu, normal_null
         if kind == "baidu":
+            baidu_dir = wrapper_dir(scratch, "terraform-provider-baidu", exe["terraform-provider-baidu"], log_dir)
             emulator.reset()
-        wd = fresh_workdir(scratch, f"rss-{kind}-{n}", config_text(kind, n, emulator.endpoint))
-        log(f"rss: apply of N={n} {kind} under /usr/bin/time")
-        tf.run(wd, "apply", "-input=false", "-auto-approve")
-        apply_rss = read_rss(log_dir)
-        tf.run(wd, "destroy", "-input=false", "-auto-approve")
-        result[kind] = {
-            "apply_processes_kb": sorted(apply_rss),
-            "apply_peak_kb": max(apply_rss) if apply_rss else None,
-        }
+        elif kind == "null":
+            null_dir = wrapper_dir(scratch, "terraform-provider-null", str(NULL_PROVIDER), log_dir)
+        tf = Terraform(tf_binary, Path(scratch) / f"proc-{kind}-cfg", baidu_dir, null_dir)
+        wd = fresh_workdir(scratch, f"proc-{kind}-{n}", config_text(kind, n, emulator.endpoint))
+        log(f"processes: N={n} {kind}, providers under /usr/bin/time")
+        seen = set()
+        phases = {}
+        for phase, args, ok in [
+            ("plan", ["plan", "-input=false", "-detailed-exitcode"], (2,)),
+            ("apply", ["apply", "-input=false", "-auto-approve"], (0,)),
+            ("replan", ["plan", "-input=false", "-detailed-exitcode"], (0,)),
+            ("destroy", ["destroy", "-input=false", "-auto-approve"], (0,)),
+        ]:
+            r = tf.run(wd, *args, ok=ok)
+            procs = read_processes(log_dir, seen)
+            provider_cpu = sum(c for _, c in procs)
+            phases[phase] = {
+                "wall": r["wall"],
+                "cpu_total": r["cpu"],
+                "cpu_provider": provider_cpu,
+                "cpu_terraform": r["cpu"] - provider_cpu,
+                "provider_processes": len(procs),
+                "provider_peak_kb": max((k for k, _ in procs), default=None),
+                "provider_kb": [k for k, _ in procs],
+            }
+        result[kind] = phases
     return result
 
 
@@ -618,7 +662,7 @@ def scenario_micro(exe, quick, scratch, callgrind):
 def svg_plot(scale, path):
     """time vs N, one panel per phase, log-log, median with min–max bars."""
     summary, ns = scale["summary"], scale["ns"]
-    colors = {"terraform_data": "#6b7280", "null": "#2563eb", "baidu": "#dc2626"}
+    colors = {"terraform_data": "#6b7280", "wide": "#16a34a", "null": "#2563eb", "baidu": "#dc2626"}
     phases = [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]
     pw, ph, ml, mt, mb, gap = 250, 220, 52, 40, 46, 24
     width = ml + len(phases) * (pw + gap) + 10
@@ -682,7 +726,7 @@ def svg_plot(scale, path):
         y = height - 12
         parts.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{y - 4}" y2="{y - 4}" stroke="{colors[kind]}" stroke-width="2"/>')
         parts.append(f'<text x="{lx + 22}" y="{y}">{LABEL[kind]}</text>')
-        lx += 230
+        lx += 215
     parts.append("</svg>")
     Path(path).write_text("\n".join(parts) + "\n")
 
@@ -760,18 +804,24 @@ def markdown(results, svg_name):
         md.append(f"![time vs N]({svg_name})\n")
         md.append(
             "Wall time median ± MAD; ratio = median / median of `terraform_data` (Terraform's floor, "
-            "no plugin) and of `null_resource` (Go provider); CPU = user+sys of Terraform and its plugins "
-            "(the emulator excluded), median.\n"
+            "no plugin), of `terraform_data` holding as many values per instance as a `baidu_peerconn` "
+            "(the floor for a resource this wide) and of `null_resource` (Go provider); CPU = user+sys "
+            "of Terraform and its plugins (the emulator excluded), median.\n"
         )
-        md.append("| N | phase | terraform_data | null_resource (Go) | baidu_peerconn (ours) | ours / floor | ours / Go | CPU ours / floor |")
-        md.append("|---:|---|---:|---:|---:|---:|---:|---:|")
+        md.append(
+            "| N | phase | terraform_data | terraform_data, same width | null_resource (Go) | baidu_peerconn (ours) "
+            "| ours / floor | ours / same-width floor | ours / Go | CPU ours / floor |"
+        )
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in sc["ns"]:
             s = sc["summary"][str(n)]
             for phase, label in [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]:
-                f, g, o = (s[k][phase] for k in PROVIDERS)
+                f, w, g, o = (s[k][phase] for k in PROVIDERS)
                 md.append(
-                    f"| {n} | {label} | {fmt_stat_s(f['wall'])} | {fmt_stat_s(g['wall'])} | {fmt_stat_s(o['wall'])} | "
+                    f"| {n} | {label} | {fmt_stat_s(f['wall'])} | {fmt_stat_s(w['wall'])} | {fmt_stat_s(g['wall'])} | "
+                    f"{fmt_stat_s(o['wall'])} | "
                     f"{fmt_ratio(ratio(o['wall']['median'], f['wall']['median']))} | "
+                    f"{fmt_ratio(ratio(o['wall']['median'], w['wall']['median']))} | "
                     f"{fmt_ratio(ratio(o['wall']['median'], g['wall']['median']))} | "
                     f"{fmt_ratio(ratio(o['cpu']['median'], f['cpu']['median']))} |"
                 )
@@ -783,23 +833,51 @@ def markdown(results, svg_name):
         md.append(
             f"\nTargets at N = {big}: plan ≤ 1.5 × floor: empty-state plan {fmt_ratio(rp)} → "
             f"{'met' if rp <= 1.5 else '**missed**'}, refresh plan {fmt_ratio(rr)} → {'met' if rr <= 1.5 else '**missed**'}; "
-            f"apply ≤ 1.3 × floor: {fmt_ratio(ra)} → {'met' if ra <= 1.3 else '**missed**'}.\n"
+            f"apply ≤ 1.3 × floor: {fmt_ratio(ra)} → {'met' if ra <= 1.3 else '**missed**'}. "
+            "Against the same-width floor: "
+            + ", ".join(
+                f"{label} {fmt_ratio(ratio(s['baidu'][ph]['wall']['median'], s['wide'][ph]['wall']['median']))}"
+                for ph, label in [("plan", "plan"), ("replan", "refresh plan"), ("apply", "apply"), ("destroy", "destroy")]
+            )
+            + ".\n"
         )
 
-    if "rss" in results:
-        r = results["rss"]
-        md.append(f"### Peak RSS of the provider during the N = {r['n']} apply\n")
-        md.append("| provider | peak RSS (max over its processes) | processes (KiB each) | target |")
+    if "processes" in results:
+        pr = results["processes"]
+        n = pr["n"]
+        b = pr["baidu"]["apply"]
+        md.append(f"### Peak RSS of the provider during the N = {n} apply\n")
+        md.append("| provider | peak RSS (max over its processes) | each process (KiB) | target |")
         md.append("|---|---:|---|---|")
         for kind, label in [("baidu", "terraform-provider-baidu"), ("null", "Go null provider 2.1.2")]:
-            x = r[kind]
-            peak = x["apply_peak_kb"]
+            x = pr[kind]["apply"]
+            peak = x["provider_peak_kb"]
             target = ""
             if kind == "baidu" and peak is not None:
                 target = "≤ 20 MiB: " + ("met" if peak <= 20 * 1024 else "**missed**")
             md.append(
-                f"| {label} | {peak / 1024:.1f} MiB | {', '.join(str(v) for v in x['apply_processes_kb'])} | {target} |"
+                f"| {label} | {peak / 1024:.1f} MiB | {', '.join(str(v) for v in x['provider_kb'])} | {target} |"
                 if peak is not None else f"| {label} | – | – | |"
+            )
+        md.append("")
+        md.append(f"### Where the CPU goes at N = {n}: Terraform vs its provider (one run each)\n")
+        md.append(
+            "CPU seconds (user+sys). provider = sum over the provider processes Terraform started "
+            "(measured by /usr/bin/time around each), Terraform = the command's total minus that. "
+            "starts = provider processes per command.\n"
+        )
+        md.append(
+            "| phase | terraform_data: Terraform | same width: Terraform | null: Terraform + provider (starts) | "
+            "ours: Terraform + provider (starts) | ours' Terraform CPU / same-width floor | ours' provider CPU / total |"
+        )
+        md.append("|---|---:|---:|---:|---:|---:|---:|")
+        for phase, label in [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]:
+            f, w, g, o = (pr[k][phase] for k in PROVIDERS)
+            md.append(
+                f"| {label} | {f['cpu_total']:.2f} | {w['cpu_total']:.2f} | {g['cpu_terraform']:.2f} + {g['cpu_provider']:.2f} ({g['provider_processes']}) | "
+                f"{o['cpu_terraform']:.2f} + {o['cpu_provider']:.2f} ({o['provider_processes']}) | "
+                f"{fmt_ratio(ratio(o['cpu_terraform'], w['cpu_total']))} | "
+                f"{100 * ratio(o['cpu_provider'], o['cpu_total']):.0f} % |"
             )
         md.append("")
 
@@ -872,7 +950,7 @@ def update_doc(md, out_dir, svg_name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="CI smoke: dev build, N=10, 2 reps, no callgrind")
-    ap.add_argument("--only", default="micro,size,startup,scale,rss,wait", help="comma-separated scenarios")
+    ap.add_argument("--only", default="micro,size,startup,scale,processes,wait", help="comma-separated scenarios")
     ap.add_argument("--ns", default=None, help="N values for scale (default 10,100,500; quick 10)")
     ap.add_argument("--reps", type=int, default=None, help="repetitions per scale point (default 5; quick 2)")
     ap.add_argument("--big-reps", type=int, default=None, help="repetitions at N >= 500 (default 3)")
@@ -892,7 +970,7 @@ def main():
 
     quick = args.quick
     only = set(args.only.split(","))
-    unknown = only - {"micro", "size", "startup", "scale", "rss", "wait"}
+    unknown = only - {"micro", "size", "startup", "scale", "processes", "wait"}
     if unknown:
         ap.error(f"unknown scenarios {sorted(unknown)}")
     ns = [int(x) for x in (args.ns or ("10" if quick else "10,100,500")).split(",")]
@@ -938,7 +1016,7 @@ def main():
         if "startup" in only:
             results["startup"] = scenario_startup(exe, startup_runs, 2 if quick else 5)
             save()
-        if only & {"scale", "rss", "wait"}:
+        if only & {"scale", "processes", "wait"}:
             emulator = Emulator(exe["baidu-vpc-emulator"], max(ns), scratch)
             baidu_dir, null_dir = plugin_dirs(scratch, exe)
             tf = Terraform(terraform, scratch, baidu_dir, null_dir)
@@ -957,10 +1035,10 @@ def main():
                     merged["rows"].extend(p["rows"])
                 results["scale"] = merged
                 save()
-            if "rss" in only and not os.access("/usr/bin/time", os.X_OK):
-                log("rss: skipped, /usr/bin/time is missing (Debian package 'time')")
-            elif "rss" in only:
-                results["rss"] = scenario_rss(terraform, exe, emulator, max(ns), scratch)
+            if "processes" in only and not os.access("/usr/bin/time", os.X_OK):
+                log("processes: skipped, /usr/bin/time is missing (Debian package 'time')")
+            elif "processes" in only:
+                results["processes"] = scenario_processes(terraform, exe, emulator, max(ns), scratch)
                 save()
             if "wait" in only:
                 results["wait"] = scenario_wait(tf, emulator, wait_ts, wait_reps, scratch)
