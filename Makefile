@@ -7,12 +7,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: help demo test build install release fmt lint audit tools tools-terraform tools-python
+.PHONY: help demo test bench build install release fmt lint audit tools tools-terraform tools-python
 
 help:
 	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
 	@echo "             (KEEP_RUNNING=1 leaves the emulator running; TERRAFORM=path picks the CLI)"
-	@echo "make test    install pinned tools, then fmt check, clippy, and every test (what CI runs)"
+	@echo "make test    install pinned tools, then fmt check, clippy, every test and a benchmark smoke run (what CI runs)"
+	@echo "make bench   the full benchmark run (release build, about an hour; see BENCHMARKS.md)"
 	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"
@@ -37,6 +38,11 @@ tools-terraform:
 
 tools-python:
 	scripts/install-bce-sdk.sh
+
+# Benchmarks against same-run floors; results and plot in benches/results/,
+# tables copied into BENCHMARKS.md. `benches/e2e.sh --help` lists the knobs.
+bench:
+	benches/e2e.sh --update-doc
 
 fmt:
 	$(CARGO) fmt
@@ -83,6 +89,7 @@ test:
 	step "cargo fmt --check" $(CARGO) fmt --check; \
 	step "cargo clippy" $(CARGO) clippy --all-targets -- -D warnings; \
 	step "cargo test" $(CARGO) test --no-fail-fast; \
+	step "bench smoke (N=10)" benches/e2e.sh --quick; \
 	echo; echo "==> make test summary"; printf '%s' "$$summary"; \
 	if [ "$$status" = 0 ]; then echo "make test: all steps passed"; else echo "make test: FAILED"; fi; \
 	exit $$status

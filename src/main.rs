@@ -46,7 +46,11 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     Ok(command)
 }
 
-#[tokio::main]
+// One thread: the provider's work is I/O-bound, and a multi-thread runtime
+// costs start-up time (a worker per core, cgroup reads to count cores) and
+// cross-thread wake-ups on every RPC; Terraform starts the provider several
+// times per command (BENCHMARKS.md).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     // In managed mode stdout carries only the handshake line, so everything
     // here that prints to stdout happens only for hand-run flags.

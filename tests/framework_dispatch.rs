@@ -367,7 +367,7 @@ async fn get_schema_describes_everything_terraform_needs() {
         .into_inner();
     assert!(resp.diagnostics.is_empty());
     let caps = resp.server_capabilities.expect("capabilities");
-    assert!(caps.plan_destroy && !caps.get_provider_schema_optional && !caps.move_resource_state);
+    assert!(caps.plan_destroy && caps.get_provider_schema_optional && !caps.move_resource_state);
     assert!(resp.provider.and_then(|p| p.block).is_some());
     assert!(
         resp.provider_meta.and_then(|p| p.block).is_some(),

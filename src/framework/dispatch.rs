@@ -229,7 +229,11 @@ fn server_capabilities() -> pb::ServerCapabilities {
         // We plan destroys ourselves so resources can refuse them at plan
         // time (e.g. deletion protection) on Terraform >= 1.3.
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        // Every RPC is served from schemas built at start-up, never from
+        // state a GetProviderSchema call left behind, so Terraform >= 1.6 may
+        // reuse the schema it already has instead of asking each of the
+        // several provider processes it starts per command (BENCHMARKS.md).
+        get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,
     }
