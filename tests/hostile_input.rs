@@ -1213,7 +1213,7 @@ fn api_cases() -> Vec<(&'static str, Call, Answer, Expect, bool, bool)> {
             http(404, "", b""),
             Expect::Api("NotFound"),
             false,
-            true,
+            false,
         ),
         (
             "GET 404, HTML page (a proxy's or a wrong endpoint's)",
@@ -1225,7 +1225,7 @@ fn api_cases() -> Vec<(&'static str, Call, Answer, Expect, bool, bool)> {
             ),
             Expect::Api("NotFound"),
             false,
-            true,
+            false,
         ),
         (
             "GET 502, HTML page",

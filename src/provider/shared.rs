@@ -433,6 +433,7 @@ mod tests {
             code: code.into(),
             message: "something is off".into(),
             request_id: Some("req-42".into()),
+            service_error: true,
         })
     }
 
