@@ -882,12 +882,22 @@ async fn not_found_detection() {
         (Reply::ok("null"), true),
         (Reply::ok("{}"), true),
         (Reply::error(404, "NoSuchObject", "r"), true),
-        // Not Baidu's JSON error: not trusted as "gone" (see the HTML test below).
+        // Empty, but with Baidu's x-bce-request-id header: Baidu's own 404.
         (
             Reply {
                 status: 404,
                 body: vec![],
                 request_id: Some("r".into()),
+                delay: None,
+            },
+            true,
+        ),
+        // Empty and anonymous: not trusted as "gone" (see the HTML test below).
+        (
+            Reply {
+                status: 404,
+                body: Vec::new(),
+                request_id: None,
                 delay: None,
             },
             false,

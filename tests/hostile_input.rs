@@ -1208,12 +1208,12 @@ fn api_cases() -> Vec<(&'static str, Call, Answer, Expect, bool, bool)> {
             true,
         ),
         (
-            "GET 404, empty body",
+            "GET 404, empty body with x-bce-request-id",
             Call::Get,
             http(404, "", b""),
             Expect::Api("NotFound"),
             false,
-            false,
+            true,
         ),
         (
             "GET 404, HTML page (a proxy's or a wrong endpoint's)",

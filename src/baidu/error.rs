@@ -141,9 +141,12 @@ pub struct ApiError {
     pub message: String,
     /// `requestId` of the body, else the `x-bce-request-id` response header.
     pub request_id: Option<String>,
-    /// The body was the service's own JSON error: an object with a non-empty
-    /// `code`. False for an empty, HTML or other body (a proxy's page, a wrong
-    /// endpoint path), whose `code` is only derived from the status.
+    /// The answer is the service's own error: a JSON object with a non-empty
+    /// `code`, or an empty body with Baidu's `x-bce-request-id` header (Baidu's
+    /// Go SDK reads that as `NotFound` on a 404, and so does the official
+    /// provider). False for HTML or other bodies and for empty ones without
+    /// the header (a proxy's page, a wrong endpoint path), whose `code` is
+    /// only derived from the status.
     pub service_error: bool,
 }
 
@@ -179,8 +182,9 @@ impl ApiError {
 
     /// Builds the error from an HTTP error response. Never fails: an empty, HTML or
     /// otherwise non-JSON body yields a code derived from the status (and is not
-    /// a [`Self::service_error`]). The body is never quoted beyond the JSON
-    /// error's own `message`.
+    /// a [`Self::service_error`], except an empty body with Baidu's header).
+    /// `header_request_id` is the server's `x-bce-request-id` header, never the
+    /// id we sent. The body is never quoted beyond the JSON error's own `message`.
     pub fn from_response(
         context: &OpContext,
         status: u16,
@@ -206,7 +210,8 @@ impl ApiError {
         let parsed = parsed.unwrap_or_default();
         let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let code = nonempty(parsed.code);
-        let service_error = code.is_some();
+        let baidu_header = header_request_id.is_some_and(|id| !id.trim().is_empty());
+        let service_error = code.is_some() || (empty && baidu_header);
         let reason = http::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -214,7 +219,7 @@ impl ApiError {
         let message = if status == 404 && !service_error {
             // Says why this 404 is an error rather than "not found".
             let what = if empty {
-                "an empty body".to_owned()
+                "an empty body and no x-bce-request-id header".to_owned()
             } else if is_json {
                 format!("a JSON body of {} bytes without an error code", body.len())
             } else {
@@ -456,11 +461,21 @@ mod tests {
 
     #[test]
     fn empty_and_html_bodies_derive_code_from_status() {
+        // Empty, with Baidu's request-id header: the service's own 404.
         let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, Some("rid"), b"");
         assert_eq!(e.code, "NotFound");
+        assert_eq!(e.message, "Not Found");
         assert_eq!(e.request_id.as_deref(), Some("rid"));
+        assert!(e.service_error && e.is_not_found());
+        // Empty without it: anyone's 404.
+        let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, None, b"");
         assert!(!e.service_error);
-        assert!(!e.is_not_found(), "an empty 404 is not Baidu's answer");
+        assert!(
+            !e.is_not_found(),
+            "an anonymous empty 404 is not Baidu's answer"
+        );
+        let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, Some(" "), b"");
+        assert!(!e.is_not_found(), "a blank request id is no request id");
 
         let html = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
         let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), 502, None, html);
@@ -521,8 +536,12 @@ mod tests {
         assert!(e
             .message
             .contains("a JSON body of 2 bytes without an error code"));
-        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, Some("rid"), b" ");
-        assert!(e.message.contains("with an empty body"), "{e}");
+        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, None, b" ");
+        assert!(
+            e.message
+                .contains("with an empty body and no x-bce-request-id header"),
+            "{e}"
+        );
 
         // The same 404 with Baidu's JSON error is the service saying it is gone.
         let e = ApiError::from_response(
