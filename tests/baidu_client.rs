@@ -882,6 +882,7 @@ async fn not_found_detection() {
         (Reply::ok("null"), true),
         (Reply::ok("{}"), true),
         (Reply::error(404, "NoSuchObject", "r"), true),
+        // Empty, but with Baidu's x-bce-request-id header: Baidu's own 404.
         (
             Reply {
                 status: 404,
@@ -890,6 +891,16 @@ async fn not_found_detection() {
                 delay: None,
             },
             true,
+        ),
+        // Empty and anonymous: not trusted as "gone" (see the HTML test below).
+        (
+            Reply {
+                status: 404,
+                body: Vec::new(),
+                request_id: None,
+                delay: None,
+            },
+            false,
         ),
         (Reply::error(400, "ResourceNotFound", "r"), true),
         (Reply::error(400, "InvalidParameter", "r"), false),
@@ -909,6 +920,59 @@ async fn not_found_detection() {
             assert!(found.is_err());
         }
     }
+}
+
+/// A proxy's or a wrong endpoint path's 404 page must not read as "the peering is
+/// gone" (Terraform would drop it from state); Baidu's own 404 error still does.
+#[tokio::test]
+async fn a_404_is_not_found_only_with_baidus_json_error() {
+    let page = b"<html><head><title>404 Not Found</title></head><body>nginx</body></html>";
+    let html = Reply {
+        status: 404,
+        body: page.to_vec(),
+        request_id: None,
+        delay: None,
+    };
+    let mock = start(move |_, _| html.clone());
+    let c = client(&mock, fast_retry(2));
+    let err = c
+        .get_peerconn(ID, Role::Initiator, &token())
+        .await
+        .unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.status, 404);
+    assert!(!api.service_error);
+    assert!(!err.is_not_found() && !err.is_retryable(), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("HTTP 404"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "the endpoint answered 404 with a non-JSON body of {} bytes, not a Baidu API error",
+            page.len()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("nginx") && !text.contains("<html"), "{text}");
+    let found = c.find_peerconn(ID, Role::Initiator, &token()).await;
+    assert!(found.is_err(), "{found:?}");
+    let deleted = c.delete_peerconn(ID, &token()).await.unwrap_err();
+    assert!(!deleted.is_not_found(), "{deleted}");
+    // Not retried: one request per call.
+    assert_eq!(mock.requests().len(), 3);
+
+    let mock = start(|_, _| Reply::error(404, "NoSuchObject", "rid-404"));
+    let c = client(&mock, fast_retry(2));
+    let err = c
+        .get_peerconn(ID, Role::Initiator, &token())
+        .await
+        .unwrap_err();
+    assert!(err.api_error().is_some_and(|e| e.service_error));
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.request_id(), Some("rid-404"));
+    let found = c.find_peerconn(ID, Role::Initiator, &token()).await;
+    assert_eq!(found.unwrap(), None);
+    let deleted = c.delete_peerconn(ID, &token()).await.unwrap_err();
+    assert!(deleted.is_not_found(), "{deleted}");
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@
 //!
 //! `UPDATE_DOCS=1 cargo test --test docs` rewrites `docs/`; a plain run fails when a page
 //! is stale, missing or extra, when an attribute or block has no description in the
-//! schema, or when a page lacks a section every page of its kind must have.
+//! schema, or when a page lacks a section every page of its kind must have. The
+//! hand-written guides under `docs/guides/` are only checked for registry front matter.
 
 mod common;
 mod docs_support;
@@ -23,8 +24,17 @@ use serde_json::Value;
 
 const PROVIDER_NAME: &str = "baidu";
 
-/// Files under `docs/` that are written by hand, not generated.
-const HAND_WRITTEN: &[&str] = &["emulator.md", "hostile-input.md"];
+/// Registry guides under `docs/guides/`, written by hand, not generated: only their
+/// presence and front matter are checked, and an update run never rewrites or removes them.
+const HAND_WRITTEN: &[&str] = &["guides/emulator.md", "guides/hostile-input.md"];
+
+/// The front matter the registry needs on a guide page (`subcategory` may be empty).
+const GUIDE_FRONT_MATTER: &[&str] = &[
+    "---\npage_title: \"",
+    "\nsubcategory: ",
+    "\ndescription: |-\n  ",
+    "\n---\n",
+];
 
 fn update_requested() -> bool {
     std::env::var_os("UPDATE_DOCS").is_some_and(|v| !v.is_empty() && v != "0")
@@ -154,6 +164,36 @@ fn render_page(page: &Page) -> Result<String, String> {
     render_template(&template, &data, root).map_err(|e| format!("{}: {e}", page.template))
 }
 
+/// What is wrong with `docs/guides/`: a listed guide missing or without front matter,
+/// or a guide that `HAND_WRITTEN` does not list.
+fn guide_problems(docs: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for guide in HAND_WRITTEN {
+        let Ok(text) = std::fs::read_to_string(docs.join(guide)) else {
+            problems.push(format!("docs/{guide} is missing (listed in HAND_WRITTEN)"));
+            continue;
+        };
+        let front_matter_end = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.find("\n---\n"))
+            .map_or(0, |end| end + "---\n".len() + "\n---\n".len());
+        let front_matter = &text[..front_matter_end];
+        for wanted in GUIDE_FRONT_MATTER {
+            if !front_matter.contains(wanted) {
+                problems.push(format!("docs/{guide}: front matter has no {wanted:?}"));
+            }
+        }
+    }
+    for file in files_under(docs, "guides", ".md") {
+        if !HAND_WRITTEN.contains(&file.as_str()) {
+            problems.push(format!(
+                "docs/{file} is not a listed guide (add it to HAND_WRITTEN in tests/docs.rs)"
+            ));
+        }
+    }
+    problems
+}
+
 #[test]
 fn docs_are_generated_from_the_schema_and_up_to_date() {
     let schema = provider_schema();
@@ -226,13 +266,17 @@ fn docs_are_generated_from_the_schema_and_up_to_date() {
         }
     }
 
+    // Hand-written guides: present, with registry front matter, and no unlisted ones
+    // (a guide nobody listed is as likely a leftover as a forgotten entry; never removed).
+    problems.extend(guide_problems(&docs));
+
     // Pages nothing generates any more.
     for file in files_under(&docs, "", ".md")
         .into_iter()
         .chain(files_under(&docs, "resources", ".md"))
         .chain(files_under(&docs, "data-sources", ".md"))
     {
-        if generated.contains(&file) || HAND_WRITTEN.contains(&file.as_str()) {
+        if generated.contains(&file) {
             continue;
         }
         if update {

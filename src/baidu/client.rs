@@ -515,7 +515,7 @@ impl BaiduClient {
                 }))
             }
             Ok(Ok((status, server_request_id, Some(body)))) => {
-                let response_request_id = server_request_id.unwrap_or(request_id);
+                let response_request_id = server_request_id.clone().unwrap_or(request_id);
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
                     "baidu api call");
@@ -526,12 +526,17 @@ impl BaiduClient {
                         body,
                     })
                 } else {
-                    Err(fail(ClientError::Api(ApiError::from_response(
+                    // Only the server's own header counts as Baidu's mark on
+                    // the answer; our request's id is just the fallback for
+                    // quoting to support.
+                    let mut error = ApiError::from_response(
                         &req.context,
                         status,
-                        Some(&response_request_id),
+                        server_request_id.as_deref(),
                         &body,
-                    ))))
+                    );
+                    error.request_id.get_or_insert(response_request_id);
+                    Err(fail(ClientError::Api(error)))
                 }
             }
         }

@@ -141,6 +141,13 @@ pub struct ApiError {
     pub message: String,
     /// `requestId` of the body, else the `x-bce-request-id` response header.
     pub request_id: Option<String>,
+    /// The answer is the service's own error: a JSON object with a non-empty
+    /// `code`, or an empty body with Baidu's `x-bce-request-id` header (Baidu's
+    /// Go SDK reads that as `NotFound` on a 404, and so does the official
+    /// provider). False for HTML or other bodies and for empty ones without
+    /// the header (a proxy's page, a wrong endpoint path), whose `code` is
+    /// only derived from the status.
+    pub service_error: bool,
 }
 
 impl ApiError {
@@ -151,9 +158,12 @@ impl ApiError {
         }
     }
 
-    /// 404, or a code in [`NOT_FOUND_CODES`].
+    /// The service's own error (see [`Self::service_error`]) with status 404 or a
+    /// code in [`NOT_FOUND_CODES`]. A 404 without Baidu's JSON error body is not
+    /// trusted: callers take "not found" to mean the peering is gone and drop it
+    /// from Terraform's state, which a proxy's 404 page must never cause.
     pub fn is_not_found(&self) -> bool {
-        self.status == 404 || NOT_FOUND_CODES.contains(&self.code.as_str())
+        self.service_error && (self.status == 404 || NOT_FOUND_CODES.contains(&self.code.as_str()))
     }
 
     /// 429 or a throttling code.
@@ -171,7 +181,10 @@ impl ApiError {
     }
 
     /// Builds the error from an HTTP error response. Never fails: an empty, HTML or
-    /// otherwise non-JSON body yields a code derived from the status.
+    /// otherwise non-JSON body yields a code derived from the status (and is not
+    /// a [`Self::service_error`], except an empty body with Baidu's header).
+    /// `header_request_id` is the server's `x-bce-request-id` header, never the
+    /// id we sent. The body is never quoted beyond the JSON error's own `message`.
     pub fn from_response(
         context: &OpContext,
         status: u16,
@@ -186,26 +199,51 @@ impl ApiError {
             #[serde(rename = "requestId")]
             request_id: Option<String>,
         }
-        let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
-        let non_json = parsed.is_none() && !body.iter().all(u8::is_ascii_whitespace);
+        // Only a JSON object is Baidu's shape (serde would read a struct from an array too).
+        let parsed: Option<ErrorBody> =
+            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+                .ok()
+                .and_then(|object| serde_json::from_value(object.into()).ok());
+        let empty = body.iter().all(u8::is_ascii_whitespace);
+        let non_json = parsed.is_none() && !empty;
+        let is_json = parsed.is_some();
         let parsed = parsed.unwrap_or_default();
         let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let code = nonempty(parsed.code);
+        let baidu_header = header_request_id.is_some_and(|id| !id.trim().is_empty());
+        let service_error = code.is_some() || (empty && baidu_header);
         let reason = http::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("Unknown Status");
-        let message = nonempty(parsed.message).unwrap_or_else(|| {
-            if non_json {
-                format!("{reason} (non-JSON error body of {} bytes)", body.len())
+        let message = if status == 404 && !service_error {
+            // Says why this 404 is an error rather than "not found".
+            let what = if empty {
+                "an empty body and no x-bce-request-id header".to_owned()
+            } else if is_json {
+                format!("a JSON body of {} bytes without an error code", body.len())
             } else {
-                reason.to_owned()
-            }
-        });
+                format!("a non-JSON body of {} bytes", body.len())
+            };
+            format!(
+                "the endpoint answered 404 with {what}, not a Baidu API error, so it is not \
+                 taken as \"not found\"; check the provider's endpoint"
+            )
+        } else {
+            nonempty(parsed.message).unwrap_or_else(|| {
+                if non_json {
+                    format!("{reason} (non-JSON error body of {} bytes)", body.len())
+                } else {
+                    reason.to_owned()
+                }
+            })
+        };
         Self {
             operation: context.operation,
             peer_conn_id: context.peer_conn_id.clone(),
             status,
-            code: nonempty(parsed.code).unwrap_or_else(|| code_from_status(status)),
+            code: code.unwrap_or_else(|| code_from_status(status)),
+            service_error,
             message,
             request_id: nonempty(parsed.request_id).or_else(|| {
                 header_request_id
@@ -413,6 +451,7 @@ mod tests {
         assert_eq!(e.code, "NoSuchObject");
         assert_eq!(e.message, "account not exist");
         assert_eq!(e.request_id.as_deref(), Some("c4ab-1"));
+        assert!(e.service_error);
         assert!(e.is_not_found() && !e.is_retryable() && !e.is_throttled());
         assert_eq!(
             e.to_string(),
@@ -422,11 +461,21 @@ mod tests {
 
     #[test]
     fn empty_and_html_bodies_derive_code_from_status() {
+        // Empty, with Baidu's request-id header: the service's own 404.
         let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, Some("rid"), b"");
         assert_eq!(e.code, "NotFound");
         assert_eq!(e.message, "Not Found");
         assert_eq!(e.request_id.as_deref(), Some("rid"));
-        assert!(e.is_not_found());
+        assert!(e.service_error && e.is_not_found());
+        // Empty without it: anyone's 404.
+        let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, None, b"");
+        assert!(!e.service_error);
+        assert!(
+            !e.is_not_found(),
+            "an anonymous empty 404 is not Baidu's answer"
+        );
+        let e = ApiError::from_response(&ctx(Operation::DeletePeerConn), 404, Some(" "), b"");
+        assert!(!e.is_not_found(), "a blank request id is no request id");
 
         let html = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
         let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), 502, None, html);
@@ -447,6 +496,61 @@ mod tests {
         let e = ApiError::from_response(&ctx(Operation::CreatePeerConn), 500, None, b"   ");
         assert_eq!(e.code, "InternalError");
         assert_eq!(e.message, "Internal Server Error");
+    }
+
+    #[test]
+    fn a_404_without_baidus_json_error_is_not_not_found() {
+        let html = b"<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>";
+        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, None, html);
+        assert!(!e.service_error && !e.is_not_found() && !e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "GetPeerConn peerconn-abc123def456 failed: HTTP 404 NotFound: the endpoint \
+                 answered 404 with a non-JSON body of {} bytes, not a Baidu API error, so it is \
+                 not taken as \"not found\"; check the provider's endpoint",
+                html.len()
+            )
+        );
+        assert!(!e.to_string().contains("nginx"), "the page is never quoted");
+        let delete = ClientError::Api(ApiError::from_response(
+            &ctx(Operation::DeletePeerConn),
+            404,
+            None,
+            html,
+        ));
+        assert!(!delete.is_not_found());
+
+        // JSON, but not Baidu's error object: no code, an empty code, an array.
+        for body in [
+            &br#"{"message":"no Route matched with those values"}"#[..],
+            br#"{"code":"  ","message":"m"}"#,
+            br#"["NoSuchObject"]"#,
+        ] {
+            let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, None, body);
+            assert!(!e.service_error && !e.is_not_found(), "{e}");
+            assert_eq!(e.code, "NotFound");
+            assert!(e.message.contains("not a Baidu API error"), "{e}");
+        }
+        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, None, b"{}");
+        assert!(e
+            .message
+            .contains("a JSON body of 2 bytes without an error code"));
+        let e = ApiError::from_response(&ctx(Operation::GetPeerConn), 404, None, b" ");
+        assert!(
+            e.message
+                .contains("with an empty body and no x-bce-request-id header"),
+            "{e}"
+        );
+
+        // The same 404 with Baidu's JSON error is the service saying it is gone.
+        let e = ApiError::from_response(
+            &ctx(Operation::GetPeerConn),
+            404,
+            None,
+            b"{\"code\":\"NoSuchObject\"}",
+        );
+        assert!(e.service_error && e.is_not_found());
     }
 
     #[test]

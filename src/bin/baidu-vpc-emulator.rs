@@ -1,5 +1,5 @@
 //! `baidu-vpc-emulator`: a local emulator of Baidu's VPC peering API.
-//! Everything lives in `tfbaidu::emulator`; see `--help` and docs/emulator.md.
+//! Everything lives in `tfbaidu::emulator`; see `--help` and docs/guides/emulator.md.
 
 use std::io::Write;
 use std::process::ExitCode;

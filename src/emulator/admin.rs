@@ -1,5 +1,5 @@
 //! The admin API under `/__emulator/` (unauthenticated JSON; no Baidu API
-//! lives under that prefix). Shapes are documented in `docs/emulator.md`.
+//! lives under that prefix). Shapes are documented in `docs/guides/emulator.md`.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -16,7 +16,7 @@ The first line on stdout is exactly `listening on http://HOST:PORT`; the next
 lines print the accounts (and, for the built-in demo accounts, their keys).
 Logs, one line per request, go to stderr. Point clients at the printed URL
 (provider \"baidu\" { endpoint = \"http://127.0.0.1:PORT\" }). The admin API lives
-under /__emulator/ (see docs/emulator.md).
+under /__emulator/ (see docs/guides/emulator.md).
 
 OPTIONS:
     --listen ADDR            Address to bind [default: 127.0.0.1:0, a free port].

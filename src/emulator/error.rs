@@ -4,7 +4,7 @@
 //! Every API error is rendered as Baidu does it: a JSON body
 //! `{"code","message","requestId"}` plus the `x-bce-request-id` header, with
 //! the HTTP status of the code. The codes are listed (with their status and
-//! whether Baidu documents them) in `docs/emulator.md`.
+//! whether Baidu documents them) in `docs/guides/emulator.md`.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! `baidu-vpc-emulator`: a local emulator of Baidu AI Cloud's VPC peering
 //! connection API, faithful enough for Baidu's own SDKs, our provider, demos
-//! and CI. User documentation: `docs/emulator.md`.
+//! and CI. User documentation: `docs/guides/emulator.md`.
 //!
 //! Library first: [`Emulator::new`] builds it from an [`EmulatorConfig`],
 //! [`Emulator::router`] gives the axum router and [`Emulator::start`] serves

@@ -373,6 +373,48 @@ pub fn is_peer_conn_id(id: &str) -> bool {
     })
 }
 
+/// The id `terraform import` was given, trimmed, when it is a peering id;
+/// otherwise an "Invalid import id" error whose detail `explain` writes from
+/// the id exactly as given (quoted, so stray whitespace or control characters
+/// show), and `None`.
+pub fn import_peer_conn_id<'a>(
+    raw: &'a str,
+    diags: &mut Diagnostics,
+    explain: impl FnOnce(&str) -> String,
+) -> Option<&'a str> {
+    let id = raw.trim();
+    if is_peer_conn_id(id) {
+        return Some(id);
+    }
+    diags.error("Invalid import id", explain(&format!("{raw:?}")));
+    None
+}
+
+/// A context whose client points at a closed port, for unit tests of paths
+/// that make no API call.
+#[cfg(test)]
+pub fn offline_context(type_name: &str) -> Context<crate::provider::ProviderData> {
+    use crate::provider::config::{self, ProviderSettings};
+    let env = BTreeMap::from([
+        ("BAIDUCLOUD_ACCESS_KEY".to_owned(), "AK".to_owned()),
+        ("BAIDUCLOUD_SECRET_KEY".to_owned(), "SK".to_owned()),
+        (
+            "BAIDUCLOUD_ENDPOINT".to_owned(),
+            "http://127.0.0.1:9".to_owned(),
+        ),
+    ]);
+    let settings: ProviderSettings =
+        config::resolve(&config::schema().empty_value(), &env).expect("settings");
+    let client = crate::baidu::BaiduClient::new(settings.client_config()).expect("client");
+    Context::new(
+        std::sync::Arc::new(crate::provider::ProviderData { settings, client }),
+        tokio_util::sync::CancellationToken::new(),
+        None,
+        type_name,
+        "test",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +433,7 @@ mod tests {
             code: code.into(),
             message: "something is off".into(),
             request_id: Some("req-42".into()),
+            service_error: true,
         })
     }
 
@@ -545,5 +588,19 @@ mod tests {
         ] {
             assert!(!is_peer_conn_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn import_ids_are_trimmed_or_refused_with_the_raw_id_quoted() {
+        let mut diags = Diagnostics::new();
+        let id = import_peer_conn_id(" peerconn-9td54fmx143e\n", &mut diags, |_| unreachable!());
+        assert_eq!(id, Some("peerconn-9td54fmx143e"));
+        assert!(diags.is_empty());
+        let id = import_peer_conn_id("vpc-1\t", &mut diags, |quoted| format!("got {quoted}."));
+        assert_eq!(id, None);
+        assert_eq!(diags.len(), 1);
+        let d = &diags.as_slice()[0];
+        assert_eq!(d.summary, "Invalid import id");
+        assert_eq!(d.detail, "got \"vpc-1\\t\".");
     }
 }

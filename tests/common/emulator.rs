@@ -1,6 +1,6 @@
 //! Runs `baidu-vpc-emulator` for a test: on a free loopback port, killed on drop, with a
 //! client for its admin API under `/__emulator/` (contract in TEAM.md; reference
-//! `docs/emulator.md`).
+//! `docs/guides/emulator.md`).
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;

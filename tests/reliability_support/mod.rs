@@ -75,7 +75,7 @@ pub fn pair(i: usize) -> (String, String) {
     (vpc(2 * i), vpc(2 * i + 1))
 }
 
-/// An emulator configuration (TOML, format in docs/emulator.md) with one
+/// An emulator configuration (TOML, format in docs/guides/emulator.md) with one
 /// account owning `vpcs` VPCs in `bj` and the given quotas.
 pub fn emulator_config(vpcs: usize, per_vpc: usize, per_account: usize) -> String {
     let mut s = format!(

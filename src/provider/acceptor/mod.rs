@@ -23,7 +23,7 @@ use crate::framework::{
     UpdateRequest,
 };
 use crate::provider::shared::{
-    call_options, dns_sync_enabled, is_peer_conn_id, push_client_error, ErrorScope,
+    call_options, dns_sync_enabled, import_peer_conn_id, push_client_error, ErrorScope,
 };
 use crate::provider::ProviderData;
 use crate::tfvalue::{AttributePath, Diagnostics, Value};
@@ -337,18 +337,12 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         req: ImportRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let id = req.id.trim();
-        if !is_peer_conn_id(id) {
-            diags.error(
-                "Invalid import id",
-                format!(
-                    "Import baidu_peerconn_acceptor by the peering connection id, like \
-                     \"peerconn-9td54fmx143e\"; got {:?}.",
-                    req.id
-                ),
-            );
-            return None;
-        }
+        let id = import_peer_conn_id(req.id, diags, |quoted| {
+            format!(
+                "Import baidu_peerconn_acceptor by the peering connection id, like \
+                 \"peerconn-9td54fmx143e\"; got {quoted}."
+            )
+        })?;
         let mut state = req.schema.empty_value();
         state.set_attr(ID, Value::string(id));
         state.set_attr(PEER_CONN_ID, Value::string(id));
@@ -470,7 +464,13 @@ mod tests {
             schema: &schema,
         };
         assert!(r.import(&ctx, req, &mut diags).await.is_none());
-        assert!(diags.has_errors());
+        let d = diags.errors().next().expect("an error");
+        assert_eq!(d.summary, "Invalid import id");
+        assert_eq!(
+            d.detail,
+            "Import baidu_peerconn_acceptor by the peering connection id, like \
+             \"peerconn-9td54fmx143e\"; got \"vpc-1\"."
+        );
     }
 
     #[tokio::test]
@@ -490,27 +490,7 @@ mod tests {
         );
     }
 
-    /// A context whose client points at a closed port: the tested paths make
-    /// no API call.
     fn test_context() -> Context<ProviderData> {
-        use crate::provider::config::{self, ProviderSettings};
-        let env = std::collections::BTreeMap::from([
-            ("BAIDUCLOUD_ACCESS_KEY".to_owned(), "AK".to_owned()),
-            ("BAIDUCLOUD_SECRET_KEY".to_owned(), "SK".to_owned()),
-            (
-                "BAIDUCLOUD_ENDPOINT".to_owned(),
-                "http://127.0.0.1:9".to_owned(),
-            ),
-        ]);
-        let settings: ProviderSettings =
-            config::resolve(&config::schema().empty_value(), &env).expect("settings");
-        let client = crate::baidu::BaiduClient::new(settings.client_config()).expect("client");
-        Context::new(
-            std::sync::Arc::new(ProviderData { settings, client }),
-            tokio_util::sync::CancellationToken::new(),
-            None,
-            TYPE_NAME,
-            "test",
-        )
+        crate::provider::shared::offline_context(TYPE_NAME)
     }
 }

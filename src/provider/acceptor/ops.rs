@@ -345,6 +345,7 @@ mod tests {
             code: code.into(),
             message: "nope".into(),
             request_id: Some("req-7".into()),
+            service_error: true,
         })
     }
 

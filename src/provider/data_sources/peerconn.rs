@@ -64,10 +64,13 @@ pub fn requested_role(config: &Value) -> Role {
 /// The data source's result: the view's fields, with `id` and `role` as
 /// requested (the view echoes both; the configuration is authoritative).
 pub fn result(id: &str, role: &Role, pc: &crate::baidu::PeerConn) -> Value {
-    let mut attrs = view::view_attributes(pc);
-    attrs.insert(ID.to_owned(), Value::string(id));
-    attrs.insert(ROLE.to_owned(), Value::string(role.as_str()));
-    Value::Object(attrs)
+    view::view_object(
+        pc,
+        [
+            (ID, Value::string(id)),
+            (ROLE, Value::string(role.as_str())),
+        ],
+    )
 }
 
 #[async_trait]

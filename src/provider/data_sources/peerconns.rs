@@ -102,11 +102,7 @@ pub fn result(config: &Value, matching: &[PeerConn]) -> Value {
     );
     out.set_attr(
         PEER_CONNS,
-        Value::list(
-            matching
-                .iter()
-                .map(|pc| Value::Object(view::view_attributes(pc))),
-        ),
+        Value::list(matching.iter().map(|pc| view::view_object(pc, []))),
     );
     out
 }

@@ -188,7 +188,18 @@ pub fn view_attributes(pc: &PeerConn) -> BTreeMap<String, Value> {
     attrs
 }
 
-/// The object type of [`view_attributes`].
+/// One view as the object a data source stores: [`view_attributes`], with
+/// `overrides` (attribute → value) in place of what the API echoed.
+pub fn view_object<'a>(
+    pc: &PeerConn,
+    overrides: impl IntoIterator<Item = (&'a str, Value)>,
+) -> Value {
+    let mut attrs = view_attributes(pc);
+    attrs.extend(overrides.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    Value::Object(attrs)
+}
+
+/// The object type of [`view_attributes`] and [`view_object`].
 pub fn view_type() -> Type {
     let mut attrs: BTreeMap<String, Type> = FIELDS
         .iter()

@@ -317,6 +317,7 @@ mod tests {
             code: "PeerConn.AlreadyExists".into(),
             message: "exists".into(),
             request_id: Some("req-7".into()),
+            service_error: true,
         });
         let d = duplicate_pair(&body(), "peerconn-abc123def456", "active", &error);
         assert!(d.is_error());

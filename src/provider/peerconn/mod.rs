@@ -24,7 +24,7 @@ use crate::framework::{
     upgrade, Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest,
     Resource, Schema, UpdateRequest,
 };
-use crate::provider::shared::is_peer_conn_id;
+use crate::provider::shared::import_peer_conn_id;
 use crate::provider::ProviderData;
 use crate::tfvalue::{Diagnostics, Value};
 
@@ -101,17 +101,46 @@ impl Resource<ProviderData> for PeerConnResource {
         req: ImportRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let id = req.id.trim();
-        if !is_peer_conn_id(id) {
-            diags.error(
-                "Invalid import id",
-                format!(
-                    "{:?} is not a peering connection id: import a baidu_peerconn by its id, e.g. `terraform import baidu_peerconn.example peerconn-a1b2c3d4e5f6`.",
-                    req.id
-                ),
-            );
-            return None;
-        }
+        let id = import_peer_conn_id(req.id, diags, |quoted| {
+            format!(
+                "{quoted} is not a peering connection id: import a baidu_peerconn by its id, e.g. `terraform import baidu_peerconn.example peerconn-a1b2c3d4e5f6`."
+            )
+        })?;
         upgrade::state_with_id(req.schema, id, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn import_takes_a_trimmed_peering_id_and_refuses_anything_else() {
+        let r = PeerConnResource;
+        let schema = schema::schema();
+        let ctx = crate::provider::shared::offline_context(TYPE_NAME);
+        let mut diags = Diagnostics::new();
+        let req = ImportRequest {
+            id: " peerconn-abcdef123456 ",
+            schema: &schema,
+        };
+        let v = r.import(&ctx, req, &mut diags).await.expect("state");
+        assert_eq!(
+            v.get_attr(schema::ID),
+            Some(&Value::string("peerconn-abcdef123456"))
+        );
+        assert!(diags.is_empty());
+        let req = ImportRequest {
+            id: "vpc-1",
+            schema: &schema,
+        };
+        assert!(r.import(&ctx, req, &mut diags).await.is_none());
+        let d = diags.errors().next().expect("an error");
+        assert_eq!(d.summary, "Invalid import id");
+        assert_eq!(
+            d.detail,
+            "\"vpc-1\" is not a peering connection id: import a baidu_peerconn by its id, e.g. \
+             `terraform import baidu_peerconn.example peerconn-a1b2c3d4e5f6`."
+        );
     }
 }

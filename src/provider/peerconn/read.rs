@@ -55,11 +55,13 @@ pub(super) async fn fetch_views(
 }
 
 /// The API's way of saying "not yours to see": access denied or not found.
+/// A 404 counts only as Baidu's own not-found (`is_not_found`): a proxy's or
+/// wrong path's 404 page is a failure, not a hidden side.
 fn is_hidden(error: &ClientError) -> bool {
     error.is_not_found()
         || error
             .api_error()
-            .is_some_and(|e| matches!(e.status, 401 | 403 | 404))
+            .is_some_and(|e| matches!(e.status, 401 | 403))
 }
 
 /// The state after a mutation: `base` (the plan) with everything Baidu reports.
@@ -137,5 +139,27 @@ pub(super) async fn read<D>(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baidu::error::{ApiError, OpContext, Operation};
+
+    fn get_error(status: u16, body: &[u8]) -> ClientError {
+        let context = OpContext::new(Operation::GetPeerConn, Some("peerconn-abc123def456"));
+        ClientError::Api(ApiError::from_response(&context, status, None, body))
+    }
+
+    #[test]
+    fn only_baidus_refusal_or_not_found_hides_the_acceptor_view() {
+        let baidu_404 = br#"{"code":"NoSuchObject","message":"gone","requestId":"r"}"#;
+        assert!(is_hidden(&get_error(404, baidu_404)));
+        assert!(is_hidden(&get_error(403, b"")));
+        assert!(is_hidden(&get_error(401, b"")));
+        assert!(!is_hidden(&get_error(404, b"<html>Not Found</html>")));
+        assert!(!is_hidden(&get_error(404, b"")));
+        assert!(!is_hidden(&get_error(500, b"")));
     }
 }
