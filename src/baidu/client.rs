@@ -326,6 +326,14 @@ impl BaiduClient {
             // The emulator is local: never route it through an environment proxy.
             builder = builder.no_proxy();
         }
+        if base.scheme() == "http" {
+            // No TLS is ever spoken (redirects are refused), so skip loading
+            // the system's CA certificates: reading and parsing them costs
+            // several ms in every provider process Terraform starts
+            // (BENCHMARKS.md), and with an empty root store any TLS at all
+            // would fail rather than be trusted.
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
         let http = builder.build().map_err(ConfigError::HttpClient)?;
         Ok(Self {
             inner: Arc::new(Inner {
