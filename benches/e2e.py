@@ -10,9 +10,9 @@ Scenarios (select with --only, default all):
            provider 2.1.2 vs spawning /bin/true (the floor)
   scale    terraform plan / apply / plan (refresh) / destroy of N resources:
            baidu_peerconn (emulator, zero latency, instant transitions) vs
-           terraform_data (Terraform's floor, no plugin) vs terraform_data holding as
-           many values as a peering (the floor for a resource that wide) vs
-           null_resource (Go)
+           terraform_data (Terraform's floor, no plugin) vs null_resource (Go)
+           vs null_resource with 22 triggers (Go, as many state values as a
+           peering: Terraform's own work per resource grows with that)
   processes  the largest-N lifecycle once more with every provider process
            under /usr/bin/time: peak RSS, provider starts per command, and
            the CPU split between Terraform and the provider
@@ -59,11 +59,11 @@ DEMO_ACCOUNT = {
     "access_key": "DEMOAK00000000000000000000000001",
     "secret_key": "DEMOSK00000000000000000000000001",
 }
-PROVIDERS = ["terraform_data", "wide", "null", "baidu"]
+PROVIDERS = ["terraform_data", "null", "null_wide", "baidu"]
 LABEL = {
     "terraform_data": "terraform_data (floor)",
-    "wide": "terraform_data, same state width",
     "null": "null_resource (Go null 2.1.2)",
+    "null_wide": "null_resource, 22 triggers (same width)",
     "baidu": "baidu_peerconn (ours)",
 }
 PHASES = ["plan", "apply", "replan", "destroy"]
@@ -256,27 +256,39 @@ resource "terraform_data" "r" {{
   input = "bench-${{count.index}}"
 }}
 """
-    if kind == "wide":
-        # Terraform's own work per resource grows with the size of its state
-        # (it re-encodes and rewrites the whole state after each change), so
-        # this floor carries as many values as a baidu_peerconn instance:
-        # 11 in `input` plus the same 11 mirrored in `output`, against the
-        # peering's 22 attributes; a nested list and nulls included alike.
+    if kind == "null_wide":
+        # Terraform's own work per resource grows with the size of the
+        # resource's state (it diffs, renders, re-encodes and rewrites the
+        # whole state after each change), so this Go reference carries as
+        # many values per instance as a baidu_peerconn (22 attributes): 22
+        # trigger strings, shaped like the peering's values.
+        values = {
+            "bandwidth_in_mbps": "10", "billing": "Postpaid", "created_time": "2026-11-26T02:12:31Z",
+            "delete_protect": "false", "description": "", "dns_status": "close", "dns_sync": "false",
+            "expired_time": "", "id": "peerconn-5sdxeoinarm2", "local_if_id": "qpif-ei4j5646jbc7",
+            "local_if_name": "", "local_region": "bj", "local_vpc_id": None, "peer_account_id": "",
+            "peer_if_name": "", "peer_region": "bj", "peer_vpc_id": None, "resource_group_id": "",
+            "role": "initiator", "status": "active", "tags": "", "timeouts": "",
+        }
+        lines = []
+        for key, value in values.items():
+            if value is None:
+                prefix = "bl" if key == "local_vpc_id" else "bp"
+                lines.append(f'    {key} = format("vpc-{prefix}%010d", count.index)')
+            else:
+                lines.append(f'    {key} = "{value}"')
+        triggers = "\n".join(lines)
         return f"""
-resource "terraform_data" "r" {{
-  count = {n}
-  input = {{
-    bandwidth_in_mbps = 10
-    billing           = [{{ payment_timing = "Postpaid", reservation = [] }}]
-    created_time      = "2026-11-26T02:12:31Z"
-    delete_protect    = false
-    description       = null
-    dns_status        = "close"
-    local_if_id       = "qpif-ei4j5646jbc7"
-    local_vpc_id      = format("vpc-bl%010d", count.index)
-    peer_vpc_id       = format("vpc-bp%010d", count.index)
-    status            = "active"
-    tags              = {{}}
+terraform {{
+  required_providers {{
+    null = {{ source = "hashicorp/null" }}
+  }}
+}}
+
+resource "null_resource" "r" {{
+  count    = {n}
+  triggers = {{
+{triggers}
   }}
 }}
 """
@@ -516,7 +528,7 @@ def scenario_processes(tf_binary, exe, emulator, n, scratch):
         if kind == "baidu":
             baidu_dir = wrapper_dir(scratch, "terraform-provider-baidu", exe["terraform-provider-baidu"], log_dir)
             emulator.reset()
-        elif kind == "null":
+        elif kind in ("null", "null_wide"):
             null_dir = wrapper_dir(scratch, "terraform-provider-null", str(NULL_PROVIDER), log_dir)
         tf = Terraform(tf_binary, Path(scratch) / f"proc-{kind}-cfg", baidu_dir, null_dir)
         wd = fresh_workdir(scratch, f"proc-{kind}-{n}", config_text(kind, n, emulator.endpoint))
@@ -662,7 +674,7 @@ def scenario_micro(exe, quick, scratch, callgrind):
 def svg_plot(scale, path):
     """time vs N, one panel per phase, log-log, median with min–max bars."""
     summary, ns = scale["summary"], scale["ns"]
-    colors = {"terraform_data": "#6b7280", "wide": "#16a34a", "null": "#2563eb", "baidu": "#dc2626"}
+    colors = {"terraform_data": "#6b7280", "null": "#2563eb", "null_wide": "#16a34a", "baidu": "#dc2626"}
     phases = [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]
     pw, ph, ml, mt, mb, gap = 250, 220, 52, 40, 46, 24
     width = ml + len(phases) * (pw + gap) + 10
@@ -804,25 +816,25 @@ def markdown(results, svg_name):
         md.append(f"![time vs N]({svg_name})\n")
         md.append(
             "Wall time median ± MAD; ratio = median / median of `terraform_data` (Terraform's floor, "
-            "no plugin), of `terraform_data` holding as many values per instance as a `baidu_peerconn` "
-            "(the floor for a resource this wide) and of `null_resource` (Go provider); CPU = user+sys "
+            "no plugin), of `null_resource` (Go provider) and of `null_resource` with 22 triggers (Go "
+            "provider, as many state values per instance as a `baidu_peerconn`); CPU = user+sys "
             "of Terraform and its plugins (the emulator excluded), median.\n"
         )
         md.append(
-            "| N | phase | terraform_data | terraform_data, same width | null_resource (Go) | baidu_peerconn (ours) "
-            "| ours / floor | ours / same-width floor | ours / Go | CPU ours / floor |"
+            "| N | phase | terraform_data | null_resource (Go) | null_resource, same width (Go) | baidu_peerconn (ours) "
+            "| ours / floor | ours / Go | ours / Go same width | CPU ours / floor |"
         )
         md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in sc["ns"]:
             s = sc["summary"][str(n)]
             for phase, label in [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]:
-                f, w, g, o = (s[k][phase] for k in PROVIDERS)
+                f, g, w, o = (s[k][phase] for k in PROVIDERS)
                 md.append(
-                    f"| {n} | {label} | {fmt_stat_s(f['wall'])} | {fmt_stat_s(w['wall'])} | {fmt_stat_s(g['wall'])} | "
+                    f"| {n} | {label} | {fmt_stat_s(f['wall'])} | {fmt_stat_s(g['wall'])} | {fmt_stat_s(w['wall'])} | "
                     f"{fmt_stat_s(o['wall'])} | "
                     f"{fmt_ratio(ratio(o['wall']['median'], f['wall']['median']))} | "
-                    f"{fmt_ratio(ratio(o['wall']['median'], w['wall']['median']))} | "
                     f"{fmt_ratio(ratio(o['wall']['median'], g['wall']['median']))} | "
+                    f"{fmt_ratio(ratio(o['wall']['median'], w['wall']['median']))} | "
                     f"{fmt_ratio(ratio(o['cpu']['median'], f['cpu']['median']))} |"
                 )
         big = str(max(sc["ns"]))
@@ -834,9 +846,9 @@ def markdown(results, svg_name):
             f"\nTargets at N = {big}: plan ≤ 1.5 × floor: empty-state plan {fmt_ratio(rp)} → "
             f"{'met' if rp <= 1.5 else '**missed**'}, refresh plan {fmt_ratio(rr)} → {'met' if rr <= 1.5 else '**missed**'}; "
             f"apply ≤ 1.3 × floor: {fmt_ratio(ra)} → {'met' if ra <= 1.3 else '**missed**'}. "
-            "Against the same-width floor: "
+            "Against the Go provider at the same width: "
             + ", ".join(
-                f"{label} {fmt_ratio(ratio(s['baidu'][ph]['wall']['median'], s['wide'][ph]['wall']['median']))}"
+                f"{label} {fmt_ratio(ratio(s['baidu'][ph]['wall']['median'], s['null_wide'][ph]['wall']['median']))}"
                 for ph, label in [("plan", "plan"), ("replan", "refresh plan"), ("apply", "apply"), ("destroy", "destroy")]
             )
             + ".\n"
@@ -867,16 +879,17 @@ def markdown(results, svg_name):
             "starts = provider processes per command.\n"
         )
         md.append(
-            "| phase | terraform_data: Terraform | same width: Terraform | null: Terraform + provider (starts) | "
-            "ours: Terraform + provider (starts) | ours' Terraform CPU / same-width floor | ours' provider CPU / total |"
+            "| phase | terraform_data: Terraform | null: Terraform + provider (starts) | "
+            "null, same width: Terraform + provider (starts) | ours: Terraform + provider (starts) | "
+            "ours' provider CPU / total |"
         )
-        md.append("|---|---:|---:|---:|---:|---:|---:|")
+        md.append("|---|---:|---:|---:|---:|---:|")
         for phase, label in [("plan", "plan (empty state)"), ("apply", "apply"), ("replan", "plan (refresh N)"), ("destroy", "destroy")]:
-            f, w, g, o = (pr[k][phase] for k in PROVIDERS)
+            f, g, w, o = (pr[k][phase] for k in PROVIDERS)
             md.append(
-                f"| {label} | {f['cpu_total']:.2f} | {w['cpu_total']:.2f} | {g['cpu_terraform']:.2f} + {g['cpu_provider']:.2f} ({g['provider_processes']}) | "
+                f"| {label} | {f['cpu_total']:.2f} | {g['cpu_terraform']:.2f} + {g['cpu_provider']:.2f} ({g['provider_processes']}) | "
+                f"{w['cpu_terraform']:.2f} + {w['cpu_provider']:.2f} ({w['provider_processes']}) | "
                 f"{o['cpu_terraform']:.2f} + {o['cpu_provider']:.2f} ({o['provider_processes']}) | "
-                f"{fmt_ratio(ratio(o['cpu_terraform'], w['cpu_total']))} | "
                 f"{100 * ratio(o['cpu_provider'], o['cpu_total']):.0f} % |"
             )
         md.append("")
