@@ -13,7 +13,7 @@ help:
 	@echo "make demo    build, start the emulator, terraform init + apply examples/quickstart, print the peerConnIds"
 	@echo "             (KEEP_RUNNING=1 leaves the emulator running; TERRAFORM=path picks the CLI)"
 	@echo "make test    install pinned tools, then fmt check, clippy, every test and a benchmark smoke run (what CI runs)"
-	@echo "make bench   the full benchmark run (release build, about an hour; see BENCHMARKS.md)"
+	@echo "make bench   the full benchmark run (release build, about 15 minutes once built; see BENCHMARKS.md)"
 	@echo "make build   cargo build of terraform-provider-baidu and baidu-vpc-emulator"
 	@echo "make tools   install pinned Terraform 1.0.3/1.15.5 (+1.11.4 where present) and Baidu's Python SDK into .tools/"
 	@echo "make fmt     cargo fmt"

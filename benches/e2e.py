@@ -35,6 +35,7 @@ valgrind (for instruction counts) and /usr/bin/time (for peak RSS).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import math
 import os
@@ -701,12 +702,12 @@ def svg_plot(scale, path):
         f'font-family="sans-serif" font-size="11">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="{ml}" y="16" font-size="13" font-weight="bold">Wall time vs N '
-        f"(median of {scale['reps']} runs, bars: min–max; log–log)</text>",
+        f"(median of {html.escape(str(scale['reps']))} runs, bars: min–max; log–log)</text>",
     ]
     for i, (phase, title) in enumerate(phases):
         x0 = ml + i * (pw + gap)
         parts.append(f'<rect x="{x0}" y="{mt}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>')
-        parts.append(f'<text x="{x0 + pw / 2}" y="{mt - 6}" text-anchor="middle" font-weight="bold">{title}</text>')
+        parts.append(f'<text x="{x0 + pw / 2}" y="{mt - 6}" text-anchor="middle" font-weight="bold">{html.escape(title)}</text>')
         decade = ymin
         while decade <= ymax * 1.0001:
             y = sy(decade)
@@ -737,7 +738,7 @@ def svg_plot(scale, path):
     for kind in PROVIDERS:
         y = height - 12
         parts.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{y - 4}" y2="{y - 4}" stroke="{colors[kind]}" stroke-width="2"/>')
-        parts.append(f'<text x="{lx + 22}" y="{y}">{LABEL[kind]}</text>')
+        parts.append(f'<text x="{lx + 22}" y="{y}">{html.escape(LABEL[kind])}</text>')
         lx += 215
     parts.append("</svg>")
     Path(path).write_text("\n".join(parts) + "\n")
