@@ -249,6 +249,15 @@ def peer_vpc(i):
 # ---------------------------------------------------------------- terraform
 
 
+NULL_REQUIRED = """
+terraform {
+  required_providers {
+    null = { source = "hashicorp/null" }
+  }
+}
+"""
+
+
 def config_text(kind, n, endpoint=None):
     if kind == "terraform_data":
         return f"""
@@ -279,13 +288,7 @@ resource "terraform_data" "r" {{
             else:
                 lines.append(f'    {key} = "{value}"')
         triggers = "\n".join(lines)
-        return f"""
-terraform {{
-  required_providers {{
-    null = {{ source = "hashicorp/null" }}
-  }}
-}}
-
+        return NULL_REQUIRED + f"""
 resource "null_resource" "r" {{
   count    = {n}
   triggers = {{
@@ -294,13 +297,7 @@ resource "null_resource" "r" {{
 }}
 """
     if kind == "null":
-        return f"""
-terraform {{
-  required_providers {{
-    null = {{ source = "hashicorp/null" }}
-  }}
-}}
-
+        return NULL_REQUIRED + f"""
 resource "null_resource" "r" {{
   count    = {n}
   triggers = {{ index = "bench-${{count.index}}" }}

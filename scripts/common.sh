@@ -1,4 +1,5 @@
-# Shared helpers for install-provider.sh, package-release.sh and demo.sh.
+# Shared helpers for install-provider.sh, package-release.sh, demo.sh and the
+# pinned-tool installers (install-terraform.sh, install-null-provider.sh).
 # Sourced, not run. Callers set `set -euo pipefail` themselves.
 
 # The repository root, whatever the caller's working directory.
@@ -10,6 +11,15 @@ provider_binary="terraform-provider-$provider_type"
 
 die() { echo "${0##*/}: ERROR: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
+
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Fails the whole script: a wrong hash means a tampered or different artefact.
+require_sha() {
+  local file="$1" want="$2" got
+  got="$(sha_of "$file")"
+  [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
+}
 
 # The crate version from Cargo.toml's [package] table: the provider version
 # Terraform sees (mirror directory, zip names, lock file).

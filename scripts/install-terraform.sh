@@ -53,17 +53,9 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-log() { echo "install-terraform: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-sha_of() { sha256sum "$1" | cut -d' ' -f1; }
-
-# Fails the whole script: a wrong hash means a tampered or different artefact.
-require_sha() {
-  local file="$1" want="$2" got
-  got="$(sha_of "$file")"
-  [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
-}
+# die, sha_of, require_sha
+. "$root/scripts/common.sh"
+log() { note "$@"; }
 
 # `terraform version` must name exactly the version we installed it as.
 runs_as() {
