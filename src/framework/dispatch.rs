@@ -224,6 +224,20 @@ fn unsupported(what: &str) -> Diagnostics {
     ))
 }
 
+/// Answers an RPC for a feature this provider does not have (ephemeral and
+/// list resources, actions, state moves): an error diagnostic, logged like
+/// every other answer.
+async fn refuse<R: WithDiagnostics>(
+    name: &'static str,
+    type_name: &str,
+    what: &str,
+) -> Result<Response<R>, Status> {
+    rpc(name, Subject::Resource(type_name), new_req_id(), async {
+        Err(unsupported(what))
+    })
+    .await
+}
+
 fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         // We plan destroys ourselves so resources can refuse them at plan
@@ -418,11 +432,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         let req = request.into_inner();
-        rpc(
+        refuse(
             "UpgradeResourceIdentity",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async { Err(unsupported("resource identities")) },
+            &req.type_name,
+            "resource identities",
         )
         .await
     }
@@ -606,18 +619,11 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::move_resource_state::Request>,
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "MoveResourceState",
-            Subject::Resource(&req.target_type_name),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "moving state from {} ({}) into {}; use terraform import instead",
-                    req.source_type_name, req.source_provider_address, req.target_type_name
-                )))
-            },
-        )
-        .await
+        let what = format!(
+            "moving state from {} ({}) into {}; use terraform import instead",
+            req.source_type_name, req.source_provider_address, req.target_type_name
+        );
+        refuse("MoveResourceState", &req.target_type_name, &what).await
     }
 
     async fn read_data_source(
@@ -654,11 +660,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::generate_resource_config::Request>,
     ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
         let req = request.into_inner();
-        rpc(
+        refuse(
             "GenerateResourceConfig",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async { Err(unsupported("provider-side configuration generation")) },
+            &req.type_name,
+            "provider-side configuration generation",
         )
         .await
     }
@@ -668,18 +673,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "ValidateEphemeralResourceConfig",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "ephemeral resources (no type {:?})",
-                    req.type_name
-                )))
-            },
-        )
-        .await
+        let what = format!("ephemeral resources (no type {:?})", req.type_name);
+        refuse("ValidateEphemeralResourceConfig", &req.type_name, &what).await
     }
 
     async fn open_ephemeral_resource(
@@ -687,18 +682,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "OpenEphemeralResource",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "ephemeral resources (no type {:?})",
-                    req.type_name
-                )))
-            },
-        )
-        .await
+        let what = format!("ephemeral resources (no type {:?})", req.type_name);
+        refuse("OpenEphemeralResource", &req.type_name, &what).await
     }
 
     async fn renew_ephemeral_resource(
@@ -706,11 +691,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
         let req = request.into_inner();
-        rpc(
+        refuse(
             "RenewEphemeralResource",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async { Err(unsupported("ephemeral resources")) },
+            &req.type_name,
+            "ephemeral resources",
         )
         .await
     }
@@ -720,11 +704,10 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
         let req = request.into_inner();
-        rpc(
+        refuse(
             "CloseEphemeralResource",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async { Err(unsupported("ephemeral resources")) },
+            &req.type_name,
+            "ephemeral resources",
         )
         .await
     }
@@ -734,18 +717,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "ValidateListResourceConfig",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "list resources (no type {:?})",
-                    req.type_name
-                )))
-            },
-        )
-        .await
+        let what = format!("list resources (no type {:?})", req.type_name);
+        refuse("ValidateListResourceConfig", &req.type_name, &what).await
     }
 
     async fn get_functions(
@@ -779,18 +752,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::plan_action::Request>,
     ) -> Result<Response<pb::plan_action::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "PlanAction",
-            Subject::Resource(&req.action_type),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "actions (no action {:?})",
-                    req.action_type
-                )))
-            },
-        )
-        .await
+        let what = format!("actions (no action {:?})", req.action_type);
+        refuse("PlanAction", &req.action_type, &what).await
     }
 
     async fn validate_action_config(
@@ -798,18 +761,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
         request: Request<pb::validate_action_config::Request>,
     ) -> Result<Response<pb::validate_action_config::Response>, Status> {
         let req = request.into_inner();
-        rpc(
-            "ValidateActionConfig",
-            Subject::Resource(&req.type_name),
-            new_req_id(),
-            async {
-                Err(unsupported(&format!(
-                    "actions (no action {:?})",
-                    req.type_name
-                )))
-            },
-        )
-        .await
+        let what = format!("actions (no action {:?})", req.type_name);
+        refuse("ValidateActionConfig", &req.type_name, &what).await
     }
 
     async fn stop(
