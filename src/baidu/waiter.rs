@@ -5,9 +5,10 @@
 //! round trip, in the emulator always), then polls back off up to a cap. No
 //! sleep is longer than a twelfth of the time waited so far (but at least the
 //! second interval), so a wait ends less than 10 % after the service is done
-//! (8.3 % plus one round trip), or within 0.4 s with the default intervals. Waiting ends at a target
-//! status, at a failure status, on a poll error, on cancellation or at the
-//! deadline; the last status seen is reported in every case.
+//! (8.3 % plus one round trip), or within 0.4 s with the default intervals.
+//! Waiting ends at a target status, at a failure status, on a poll error, on
+//! cancellation or at the deadline; the last status seen is reported in every
+//! case.
 
 use std::fmt;
 use std::future::Future;
