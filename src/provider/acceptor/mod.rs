@@ -52,6 +52,27 @@ fn state_id(state: &Value) -> Option<&str> {
     string_at(state, ID).or_else(|| string_at(state, PEER_CONN_ID))
 }
 
+/// After a failed answer: nothing to record unless the API took the answer
+/// before failing, in which case the peering as it now is (Terraform taints
+/// it, and the object is not lost from state).
+async fn after_failed_answer(
+    ctx: &Context<ProviderData>,
+    id: &str,
+    failure: ops::Failure,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let changed = failure.changed;
+    failure.report(diags);
+    if !changed {
+        return None;
+    }
+    ops::acceptor_view(ctx, &ctx.provider().client, id)
+        .await
+        .ok()
+        .map(|pc| state::with_view(planned, &pc))
+}
+
 fn forget_warning(diags: &mut Diagnostics, id: &str) {
     diags.warning(
         "The peering connection is not deleted",
@@ -190,18 +211,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         let token = new_client_token();
         let answered = match ops::answer(ctx, client, id, action, &token, diags).await {
             Ok(pc) => pc,
-            Err(failure) => {
-                let changed = failure.changed;
-                failure.report(diags);
-                if !changed {
-                    return None;
-                }
-                // The answer went through: record the peering (Terraform taints it).
-                return ops::acceptor_view(ctx, client, id)
-                    .await
-                    .ok()
-                    .map(|pc| state::with_view(req.planned, &pc));
-            }
+            Err(failure) => return after_failed_answer(ctx, id, failure, req.planned, diags).await,
         };
         let wants_dns = bool_at(req.planned, DNS_SYNC) == Some(true);
         let mut view = answered;
@@ -284,15 +294,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             match ops::answer(ctx, client, id, action, &token, diags).await {
                 Ok(_) => changed = true,
                 Err(failure) => {
-                    let changed = failure.changed;
-                    failure.report(diags);
-                    if !changed {
-                        return None;
-                    }
-                    return ops::acceptor_view(ctx, client, id)
-                        .await
-                        .ok()
-                        .map(|pc| state::with_view(req.planned, &pc));
+                    return after_failed_answer(ctx, id, failure, req.planned, diags).await
                 }
             }
         }
