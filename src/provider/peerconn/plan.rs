@@ -23,10 +23,18 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
     };
 
     // No tags and `{}` are one thing; state always holds a map, so a
-    // configuration without tags plans `{}` (and removing every tag from a
-    // tagged peering shows as the replacement it is).
+    // configuration without tags plans `{}`: a peering without tags plans no
+    // change, and removing every tag from a tagged one is the replacement
+    // any other tag change is.
     if config.get_attr(TAGS).is_some_and(Value::is_null) {
-        plan.set_planned(&path(TAGS), Value::map(Vec::<(String, Value)>::new()));
+        let empty = Value::map(Vec::<(String, Value)>::new());
+        let prior_tags = plan.prior().and_then(|p| p.get_attr(TAGS)).cloned();
+        plan.set_planned(&path(TAGS), empty.clone());
+        // The framework decided replacement on the configured null; the
+        // planned `{}` it stands for replaces a tagged peering.
+        if prior_tags.is_some_and(|t| !t.is_null() && t != empty) {
+            plan.force_replace(path(TAGS));
+        }
     }
     if plan.is_create() {
         // Known at plan time: without peer_account_id the peering is
@@ -69,6 +77,10 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         }
     }
 
+    if let (Some(prior), Some(planned)) = (plan.prior(), plan.planned()) {
+        warn_if_tags_replace(prior, planned, diags);
+    }
+
     if plan.is_update() && plan.requires_replace().is_empty() {
         keep_unaffected_computed_values(plan);
     }
@@ -82,6 +94,35 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         prior_status: prior_status.as_ref(),
     };
     rules::check_plan(&planned, cx, diags);
+}
+
+/// A tags change replaces the peering (Baidu's peering API cannot relabel
+/// one): a plan that cuts traffic must say so in words, not only with
+/// `# forces replacement`.
+fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
+    let tags = |v: &Value| v.get_attr(TAGS).cloned().unwrap_or(Value::Null);
+    let (before, after) = (tags(prior), tags(planned));
+    if before == after || before.is_null() {
+        return;
+    }
+    let id = prior
+        .get_attr(ID)
+        .and_then(Value::as_str)
+        .unwrap_or("(unknown)");
+    diags.push(
+        Diagnostic::warning(
+            "Changing tags recreates the peering connection",
+            format!(
+                "Baidu's peering API cannot change the tags of an existing peering, so \
+                 Terraform will delete peering connection {id} and create a new one with the \
+                 new tags: traffic between the two VPCs stops until the new peering is active, \
+                 and its id and interface ids change (routes through {LOCAL_IF_ID} must follow). \
+                 To keep this peering, restore its tags, or add {TAGS} to \
+                 lifecycle {{ ignore_changes }}."
+            ),
+        )
+        .at(path(TAGS)),
+    );
 }
 
 /// An in-place update plans every changing computed value unknown; keep

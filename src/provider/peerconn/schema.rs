@@ -46,11 +46,7 @@ pub const MIN_BANDWIDTH: i64 = 1;
 pub const MAX_BANDWIDTH: i64 = 10_000;
 /// Prepaid terms Baidu sells, in months.
 pub const RESERVATION_LENGTHS: [i64; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36];
-/// Region codes with a Baidu VPC endpoint (plus `cd`, `yq`, `nj`, `wh`,
-/// which Baidu's provider lists as region codes).
-pub const REGIONS: [&str; 12] = [
-    "bj", "bd", "gz", "su", "fsh", "fwh", "hkg", "sin", "cd", "yq", "nj", "wh",
-];
+pub use crate::provider::regions::REGIONS;
 pub const MAX_DESCRIPTION_LEN: usize = 200;
 pub const MAX_IF_NAME_LEN: usize = 65;
 
@@ -233,13 +229,17 @@ pub fn schema() -> Schema {
             Attribute::map(TAGS, Type::String)
                 .optional()
                 .computed()
+                .requires_replace()
                 .validate(validators::each_map_key(validators::string_not_empty()))
                 .validate(no_null_values())
                 .markdown_description(
                     "Tags of the peering as a map of strings, sent to Baidu as its \
-                     `[{tagKey, tagValue}]` list at creation. Baidu has no API to change the tags \
-                     of an existing peering, so **changing tags replaces the peering** (the plan \
-                     shows `# forces replacement`). No tags and `{}` mean the same.",
+                     `[{tagKey, tagValue}]` list at creation. Baidu's peering API cannot change \
+                     the tags of an existing peering, so **changing tags replaces the peering**: \
+                     the plan shows `# forces replacement` and a warning that the connection is \
+                     recreated (traffic stops until the new one is active; its id and interface \
+                     ids change). Add `tags` to `lifecycle { ignore_changes }` to relabel without \
+                     that. No tags and `{}` mean the same.",
                 ),
         )
         .attribute(
