@@ -10,6 +10,7 @@
 //! the initiator delete a peering), and a warning says so at plan and apply.
 
 pub mod decision;
+pub mod lifecycle;
 pub mod ops;
 pub mod schema;
 pub mod state;
@@ -158,6 +159,18 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
     }
 
     async fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        // `action = null` satisfies Terraform's "required" check (the
+        // argument is present), and an unanswered request would then be
+        // adopted and never answered: refuse it while validating.
+        if config.get_attr(ACTION).is_some_and(Value::is_null) {
+            diags.attribute_error(
+                path(ACTION),
+                "Missing answer to the peering request",
+                "action is null: set it to \"accept\" or \"reject\". A request that is still \
+                 consulting (for example one imported, or written by -generate-config-out) is \
+                 answered by the next apply; leaving action null would never answer it.",
+            );
+        }
         let rejecting = string_at(config, ACTION).and_then(Action::parse) == Some(Action::Reject);
         if rejecting && bool_at(config, DNS_SYNC) == Some(true) {
             diags.attribute_error(
@@ -435,16 +448,37 @@ mod tests {
         r.validate(&state("consulting", Some("reject"), true), &mut diags)
             .await;
         assert_eq!(paths(&diags), [path(DNS_SYNC)]);
-        for (action, dns) in [
-            (Some("accept"), true),
-            (Some("reject"), false),
-            (None, true),
-        ] {
+        for (action, dns) in [(Some("accept"), true), (Some("reject"), false)] {
             let mut diags = Diagnostics::new();
             r.validate(&state("consulting", action, dns), &mut diags)
                 .await;
             assert!(diags.is_empty(), "{action:?} {dns}: {diags:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn validate_refuses_a_null_action_naming_both_answers() {
+        let r = PeerConnAcceptorResource;
+        for dns in [false, true] {
+            let mut diags = Diagnostics::new();
+            r.validate(&state("consulting", None, dns), &mut diags)
+                .await;
+            assert_eq!(paths(&diags), [path(ACTION)], "{diags:?}");
+            let d = diags.errors().next().expect("an error");
+            assert!(
+                d.detail.contains("\"accept\"") && d.detail.contains("\"reject\""),
+                "{}",
+                d.detail
+            );
+        }
+        // Unknown until apply (e.g. from a variable of another module) is fine.
+        let mut config = state("consulting", None, false);
+        if let Value::Object(attrs) = &mut config {
+            attrs.insert(ACTION.to_owned(), Value::unknown());
+        }
+        let mut diags = Diagnostics::new();
+        r.validate(&config, &mut diags).await;
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[tokio::test]
