@@ -15,6 +15,7 @@ use reqwest::Url;
 use crate::baidu::{ClientConfig, Credentials, SecretString};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{self, Validator};
+use crate::provider::regions::{self, REGIONS};
 use crate::tfvalue::{AttributePath, Diagnostics, Severity, Value};
 
 pub const ACCESS_KEY: &str = "access_key";
@@ -22,22 +23,54 @@ pub const SECRET_KEY: &str = "secret_key";
 pub const SESSION_TOKEN: &str = "session_token";
 pub const REGION: &str = "region";
 pub const ENDPOINT: &str = "endpoint";
+pub const SKIP_REGION_VALIDATION: &str = "skip_region_validation";
 
 pub const ENV_ACCESS_KEY: &str = "BAIDUCLOUD_ACCESS_KEY";
 pub const ENV_SECRET_KEY: &str = "BAIDUCLOUD_SECRET_KEY";
 pub const ENV_SESSION_TOKEN: &str = "BAIDUCLOUD_SESSION_TOKEN";
 pub const ENV_REGION: &str = "BAIDUCLOUD_REGION";
 pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
+pub const ENV_SKIP_REGION_VALIDATION: &str = "BAIDUCLOUD_SKIP_REGION_VALIDATION";
 /// `true`/`1`/`yes` permits a plain-http endpoint on a non-loopback host
 /// (refused otherwise: signed requests and session tokens would travel in
 /// clear text). Deliberately not a provider argument, so a module cannot
 /// quietly turn encryption off for its callers.
 pub const ENV_ALLOW_INSECURE_HTTP: &str = "BAIDUCLOUD_ALLOW_INSECURE_HTTP";
 
+fn env_flag(env: &dyn Env, name: &str) -> bool {
+    env.var(name)
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
 /// Whether the environment explicitly permits plain http off loopback.
 pub fn insecure_http_allowed(env: &dyn Env) -> bool {
-    env.var(ENV_ALLOW_INSECURE_HTTP)
-        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+    env_flag(env, ENV_ALLOW_INSECURE_HTTP)
+}
+
+/// Whether region codes outside [`REGIONS`] are accepted: `None` while the
+/// argument is not known yet.
+fn region_validation_skipped(config: &Value, env: &dyn Env) -> Option<bool> {
+    match config.get_attr(SKIP_REGION_VALIDATION) {
+        Some(v) if v.is_unknown() => None,
+        Some(Value::Bool(b)) => Some(*b),
+        _ => Some(env_flag(env, ENV_SKIP_REGION_VALIDATION)),
+    }
+}
+
+/// The error for a well-formed region code Baidu does not have (a typo, or
+/// a region's name instead of its code: "beijing" for "bj"), which would
+/// otherwise fail only at apply, after the client's DNS retries.
+fn unknown_region(region: &str, source: &str, diags: &mut Diagnostics) {
+    diags.attribute_error(
+        AttributePath::root().attr(REGION),
+        "Unknown region",
+        format!(
+            "{source} is {region:?}, which is not a Baidu AI Cloud region code: use one of {}. \
+             For a region newer than this provider, set {SKIP_REGION_VALIDATION} = true (or \
+             {ENV_SKIP_REGION_VALIDATION}=true).",
+            regions::listed()
+        ),
+    );
 }
 
 /// The diagnostic for a plain-http endpoint off loopback: an error unless
@@ -137,6 +170,12 @@ pub fn schema() -> Schema {
                 ))
                 .validate(region_format()),
         )
+        .attribute(Attribute::bool(SKIP_REGION_VALIDATION).optional().description(format!(
+            "Accept a `region` that is not one of the region codes this provider knows ({}), \
+             for a region newer than the provider. Default false: an unknown region is an \
+             error at plan time. Falls back to {ENV_SKIP_REGION_VALIDATION}.",
+            REGIONS.join(", ")
+        )))
         .attribute(
             Attribute::string(ENDPOINT)
                 .optional()
@@ -190,6 +229,14 @@ pub fn check_endpoint(endpoint: &str) -> Result<Url, String> {
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("must not contain a query or fragment".to_owned());
+    }
+    if !matches!(url.path(), "" | "/") {
+        return Err(format!(
+            "must not contain a path ({:?}): the provider adds the API's paths such as \
+             /v1/peerconn itself; use only the scheme, host and port, e.g. \
+             \"https://bcc.bj.baidubce.com\"",
+            url.path()
+        ));
     }
     Ok(url)
 }
@@ -258,6 +305,17 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
     }
     if let Setting::Known(Some(endpoint)) = setting(config, ENDPOINT) {
         insecure_endpoint(&endpoint, env, diags);
+    }
+    let region = match setting(config, REGION) {
+        Setting::Known(Some(r)) => Some((r, REGION.to_owned())),
+        Setting::Known(None) => env.var(ENV_REGION).map(|r| (r, ENV_REGION.to_owned())),
+        Setting::Unknown => None,
+    };
+    if let (Some((region, source)), Some(false)) = (region, region_validation_skipped(config, env))
+    {
+        if is_valid_region(&region) && !regions::is_known_region(&region) {
+            unknown_region(&region, &source, diags);
+        }
     }
 }
 
@@ -377,6 +435,15 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             "Invalid region",
             format!("{source} is {region:?}, which is not a region code such as \"bj\" or \"gz\" (lowercase letters, digits and '-')."),
         );
+    } else if region_validation_skipped(config, env) == Some(false)
+        && !regions::is_known_region(&region)
+    {
+        let source = if matches!(setting(config, REGION), Setting::Known(Some(_))) {
+            REGION
+        } else {
+            ENV_REGION
+        };
+        unknown_region(&region, source, &mut diags);
     }
     if let Some(e) = &endpoint {
         if let Err(problem) = check_endpoint(e) {
@@ -426,11 +493,17 @@ mod tests {
     }
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut attrs: BTreeMap<String, Value> =
-            [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, REGION, ENDPOINT]
-                .iter()
-                .map(|n| ((*n).to_owned(), Value::Null))
-                .collect();
+        let mut attrs: BTreeMap<String, Value> = [
+            ACCESS_KEY,
+            SECRET_KEY,
+            SESSION_TOKEN,
+            REGION,
+            ENDPOINT,
+            SKIP_REGION_VALIDATION,
+        ]
+        .iter()
+        .map(|n| ((*n).to_owned(), Value::Null))
+        .collect();
         for (k, v) in pairs {
             attrs.insert((*k).to_owned(), v.clone());
         }
@@ -681,6 +754,68 @@ mod tests {
         assert!(crate::baidu::BaiduClient::new(settings.client_config()).is_ok());
         let settings = from_env(&[(ENV_ENDPOINT, "https://vpc.example.com")]).expect("https");
         assert!(crate::baidu::BaiduClient::new(settings.client_config()).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_region_is_refused_at_validation_unless_skipped() {
+        let mut d = Diagnostics::new();
+        validate(&config(&[(REGION, s("beijing"))]), &env(&[]), &mut d);
+        assert_eq!(errors_at(&d), [REGION]);
+        let detail = &d.errors().next().expect("an error").detail;
+        assert!(
+            detail.contains("\"bj\"") && detail.contains(SKIP_REGION_VALIDATION),
+            "{detail}"
+        );
+
+        let mut d = Diagnostics::new();
+        validate(&config(&[]), &env(&[(ENV_REGION, "beijing")]), &mut d);
+        assert_eq!(errors_at(&d), [REGION]);
+        assert!(d.iter().any(|x| x.detail.contains(ENV_REGION)));
+
+        for (cfg, e) in [
+            (
+                config(&[
+                    (REGION, s("eu-new-1")),
+                    (SKIP_REGION_VALIDATION, Value::Bool(true)),
+                ]),
+                env(&[]),
+            ),
+            (
+                config(&[(REGION, s("eu-new-1"))]),
+                env(&[(ENV_SKIP_REGION_VALIDATION, "true")]),
+            ),
+            (
+                config(&[
+                    (REGION, s("eu-new-1")),
+                    (SKIP_REGION_VALIDATION, Value::unknown()),
+                ]),
+                env(&[]),
+            ),
+            (config(&[(REGION, s("gz"))]), env(&[])),
+        ] {
+            let mut d = Diagnostics::new();
+            validate(&cfg, &e, &mut d);
+            assert!(d.is_empty(), "{cfg:?} {e:?}: {d:?}");
+        }
+
+        let keys = [
+            (ENV_ACCESS_KEY, "AK"),
+            (ENV_SECRET_KEY, "SK"),
+            (ENV_REGION, "beijing"),
+        ];
+        let err = resolve(&config(&[]), &env(&keys)).expect_err("unknown region");
+        assert_eq!(errors_at(&err), [REGION]);
+        let mut skipped = keys.to_vec();
+        skipped.push((ENV_SKIP_REGION_VALIDATION, "1"));
+        let settings = resolve(&config(&[]), &env(&skipped)).expect("skipped");
+        assert_eq!(settings.region, "beijing");
+    }
+
+    #[test]
+    fn an_endpoint_with_a_path_is_refused() {
+        assert!(check_endpoint("http://127.0.0.1:8080/").is_ok());
+        let err = check_endpoint("https://bcc.bj.baidubce.com/v1").expect_err("a path");
+        assert!(err.contains("/v1/peerconn"), "{err}");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 pub mod acceptor;
 pub mod config;
 pub mod data_sources;
+pub mod lifecycle;
 pub mod peerconn;
+pub mod regions;
 pub mod shared;
 
 use std::sync::Arc;
