@@ -176,7 +176,20 @@ async fn create_failure<D>(
     if let Some(api) = error.api_error() {
         scope.attribute = attribute_of_error(body, &api.code, &api.message);
     }
-    client_error_diagnostic("Cannot create the peering connection", error, &scope)
+    let mut diagnostic =
+        client_error_diagnostic("Cannot create the peering connection", error, &scope);
+    let peer_vpc_not_found = error
+        .api_error()
+        .is_some_and(|e| e.code.contains("VpcNotFound") && e.message.contains(&body.peer_vpc_id));
+    if peer_vpc_not_found && body.peer_account_id.is_none() {
+        diagnostic.detail.push_str(&format!(
+            "\n\nWithout {PEER_ACCOUNT_ID} the peer VPC is looked up in the provider's own \
+             account. If {} belongs to another account, set {PEER_ACCOUNT_ID} to that account's \
+             id.",
+            body.peer_vpc_id
+        ));
+    }
+    diagnostic
 }
 
 /// The peering already connecting the two VPCs, if any: `(id, status)`.
@@ -217,7 +230,10 @@ fn duplicate_pair(
          connected by {existing}{status}. To manage that peering with Terraform, import it instead \
          of creating a new one (NAME is this resource's name):\n\n  terraform import \
          baidu_peerconn.NAME {existing}\n\nor, on Terraform 1.5 and later, with an import block:\n\n  \
-         import {{\n    to = baidu_peerconn.NAME\n    id = \"{existing}\"\n  }}\n\nBaidu answered: {error}.",
+         import {{\n    to = baidu_peerconn.NAME\n    id = \"{existing}\"\n  }}\n\nIf this resource \
+         is being replaced under lifecycle {{ create_before_destroy = true }}, {existing} may be \
+         its own current peering: the new one cannot exist beside it, so remove \
+         create_before_destroy from this resource.\n\nBaidu answered: {error}.",
         local = body.local_vpc_id,
         peer = body.peer_vpc_id,
     );

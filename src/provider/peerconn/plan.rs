@@ -79,6 +79,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
 
     if let (Some(prior), Some(planned)) = (plan.prior(), plan.planned()) {
         warn_if_tags_replace(prior, planned, diags);
+        warn_if_resource_group_added(prior, planned, diags);
     }
 
     if plan.is_update() && plan.requires_replace().is_empty() {
@@ -122,6 +123,32 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
             ),
         )
         .at(path(TAGS)),
+    );
+}
+
+/// `resource_group_id` is sent only when creating, and Baidu never reports
+/// it back: adding it to an existing peering (one imported, or created
+/// without it) only records it, which the plan must not hide.
+fn warn_if_resource_group_added(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
+    let group = |v: &Value| {
+        v.get_attr(RESOURCE_GROUP_ID)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (None, Some(added)) = (group(prior), group(planned)) else {
+        return;
+    };
+    diags.push(
+        Diagnostic::warning(
+            "resource_group_id is only recorded",
+            format!(
+                "{RESOURCE_GROUP_ID} = {added:?} is added to an existing peering: Baidu takes a \
+                 resource group only when a peering is created and has no API to move one, so \
+                 this apply records the value in the state without any API call. Move the \
+                 peering in Baidu's console if it belongs in that group."
+            ),
+        )
+        .at(path(RESOURCE_GROUP_ID)),
     );
 }
 

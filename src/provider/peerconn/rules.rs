@@ -37,6 +37,19 @@ pub fn check_config(spec: &Spec, diags: &mut Diagnostics) {
                 .at(billing_path(RESERVATION)),
             );
         }
+        if billing.payment_timing.as_deref() == Some(POSTPAID) && !billing.reservation.is_null() {
+            diags.push(
+                Diagnostic::error(
+                    "A reservation is only for Prepaid peerings",
+                    format!(
+                        "billing[0].{RESERVATION} is set but billing[0].{PAYMENT_TIMING} is \
+                         \"{POSTPAID}\", which has no paid term: the block would be ignored. \
+                         Remove it, or set {PAYMENT_TIMING} = \"{PREPAID}\"."
+                    ),
+                )
+                .at(billing_path(RESERVATION)),
+            );
+        }
     }
     if spec.peer_if_name.is_known() && spec.peer_account_id.is_known() {
         diags.push(
@@ -336,5 +349,14 @@ mod tests {
         let mut d = Diagnostics::new();
         check_destroy(&base(&[]), &mut d);
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_reservation_on_postpaid_is_refused_at_the_reservation_block() {
+        let spec = base(&[(BILLING, billing(POSTPAID, Some((12, MONTH))))]);
+        let errors = config_errors(&spec);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, billing_path(RESERVATION).to_string());
+        assert!(errors[0].1.contains("Prepaid"), "{errors:?}");
     }
 }
