@@ -1,0 +1,242 @@
+//! What new users hit when trying the provider, each reproduced on real
+//! Terraform against the emulator: configuration mistakes that used to pass
+//! validate and fail only at apply (or never), and plans that did not say
+//! what they would do.
+
+mod common;
+
+use common::json::diagnostics_text;
+use common::provider_config::{emulator_providers, provider_block, required_providers};
+use common::{each_terraform, Emulator, TfOutput, TfWorkdir, INITIATOR, PEER};
+use serde_json::Value;
+
+fn emulator() -> Emulator {
+    Emulator::start_with(&["--timing", "all=200ms", "--quiet"])
+}
+
+/// A same-account Postpaid peering `baidu_peerconn.pc` with `extra` lines.
+fn peering(extra: &str) -> String {
+    format!(
+        r#"resource "baidu_peerconn" "pc" {{
+  bandwidth_in_mbps = 10
+  local_vpc_id      = "{local}"
+  peer_vpc_id       = "{peer}"
+  peer_region       = "bj"
+{extra}
+  billing {{
+    payment_timing = "Postpaid"
+  }}
+}}
+"#,
+        local = INITIATOR.vpc("bj", 0),
+        peer = INITIATOR.vpc("bj", 1),
+    )
+}
+
+/// `terraform validate -json` must fail with an error of `summary` whose
+/// detail contains every one of `details`.
+#[track_caller]
+fn assert_validate_error(wd: &TfWorkdir, summary: &str, details: &[&str]) {
+    let result = wd.validate_json();
+    let found = result
+        .get("diagnostics")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|d| {
+            d.get("severity").and_then(Value::as_str) == Some("error")
+                && d.get("summary").and_then(Value::as_str) == Some(summary)
+                && details.iter().all(|needle| {
+                    d.get("detail")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.contains(needle))
+                })
+        });
+    assert!(
+        found,
+        "{}: validate lacks the error {summary:?} mentioning {details:?}:\n{}",
+        wd.terraform(),
+        diagnostics_text(&result)
+    );
+}
+
+/// The output contains `needle`, however Terraform wrapped the lines.
+#[track_caller]
+fn assert_says(out: &TfOutput, needle: &str) {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = flat(&format!("{}\n{}", out.stdout, out.stderr));
+    assert!(
+        text.contains(&flat(needle)),
+        "output lacks {needle:?}:\n{out}"
+    );
+}
+
+/// Mistakes that must fail `terraform validate`, naming what to write instead.
+#[test]
+fn configuration_mistakes_fail_validate_with_what_to_do() {
+    each_terraform(|tf| {
+        let wd = TfWorkdir::new(tf);
+        let endpoint = "http://127.0.0.1:9";
+        let provider = |extra: &str| {
+            format!(
+                "{}provider \"baidu\" {{\n  endpoint   = \"{endpoint}\"\n  access_key = \"AK\"\n  secret_key = \"SK\"\n{extra}}}\n",
+                required_providers()
+            )
+        };
+
+        // A region's name instead of its code.
+        wd.write(
+            "main.tf",
+            &format!("{}{}", provider("  region = \"beijing\"\n"), peering("")),
+        );
+        assert_validate_error(&wd, "Unknown region", &["\"bj\"", "skip_region_validation"]);
+        // ... accepted for a region newer than the provider when asked.
+        wd.write(
+            "main.tf",
+            &format!(
+                "{}{}",
+                provider("  region = \"eu-new-1\"\n  skip_region_validation = true\n"),
+                peering("")
+            ),
+        );
+        common::assert_valid(&wd.validate_json());
+
+        // An endpoint with the API's path in it (requests went to /v1/v1/peerconn).
+        wd.write(
+            "main.tf",
+            &format!(
+                "{}provider \"baidu\" {{\n  endpoint   = \"{endpoint}/v1\"\n  access_key = \"AK\"\n  secret_key = \"SK\"\n}}\n{}",
+                required_providers(),
+                peering("")
+            ),
+        );
+        assert_validate_error(&wd, "Invalid attribute value", &["/v1/peerconn"]);
+
+        // A reservation on a Postpaid peering was accepted and ignored.
+        let postpaid_with_term = peering("").replace(
+            "    payment_timing = \"Postpaid\"\n",
+            "    payment_timing = \"Postpaid\"\n    reservation {\n      reservation_length = 12\n    }\n",
+        );
+        wd.write("main.tf", &format!("{}{postpaid_with_term}", provider("")));
+        assert_validate_error(
+            &wd,
+            "A reservation is only for Prepaid peerings",
+            &["Remove it", "Prepaid"],
+        );
+
+        // An acceptor with `action = null` would never answer the request.
+        let acceptor = "resource \"baidu_peerconn_acceptor\" \"acc\" {\n  peer_conn_id = \"peerconn-abcdef123456\"\n  action       = null\n}\n";
+        wd.write("main.tf", &format!("{}{acceptor}", provider("")));
+        assert_validate_error(
+            &wd,
+            "Missing answer to the peering request",
+            &["\"accept\"", "\"reject\""],
+        );
+    });
+}
+
+/// A tags change says in words that the peering is recreated; adding a
+/// resource group to an existing peering says that nothing is sent.
+#[test]
+fn plans_that_cut_traffic_or_send_nothing_say_so() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let wd = TfWorkdir::new(tf);
+        let config = |extra: &str| {
+            format!(
+                "{}{}{}",
+                required_providers(),
+                provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+                peering(extra)
+            )
+        };
+        wd.write("main.tf", &config("  tags = { tier = \"data\" }\n"));
+        wd.apply();
+
+        wd.write("main.tf", &config("  tags = { tier = \"data-v2\" }\n"));
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        assert_says(&plan, "# forces replacement");
+        assert_says(&plan, "Changing tags recreates the peering connection");
+        assert_says(&plan, "traffic between the two VPCs stops");
+        wd.apply();
+        wd.assert_plan_empty();
+
+        wd.write(
+            "main.tf",
+            &config("  tags = { tier = \"data-v2\" }\n  resource_group_id = \"rg-later\"\n"),
+        );
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        assert_says(&plan, "resource_group_id is only recorded");
+        wd.destroy();
+    });
+}
+
+/// `-generate-config-out` for a request still consulting writes `action =
+/// null`; that configuration now fails with what to choose instead of
+/// adopting the request without ever answering it (Terraform >= 1.5).
+#[test]
+fn generated_config_for_a_pending_request_is_not_a_silent_no_op() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        if !tf.at_least(1, 5, 0) {
+            eprintln!("{tf}: no import blocks before 1.5, skipped");
+            return;
+        }
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let wd = TfWorkdir::new(tf);
+        let request = format!(
+            r#"resource "baidu_peerconn" "pc" {{
+  bandwidth_in_mbps = 10
+  local_vpc_id      = "{}"
+  peer_vpc_id       = "{}"
+  peer_region       = "bj"
+  peer_account_id   = "{}"
+  billing {{
+    payment_timing = "Postpaid"
+  }}
+}}
+"#,
+            INITIATOR.vpc("bj", 0),
+            PEER.vpc("bj", 0),
+            PEER.account_id
+        );
+        wd.write(
+            "main.tf",
+            &format!("{}{request}", emulator_providers(emu.endpoint())),
+        );
+        wd.apply();
+        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let import = format!(
+            "import {{\n  provider = baidu.peer\n  to       = baidu_peerconn_acceptor.acc\n  id       = \"{id}\"\n}}\n"
+        );
+        wd.write(
+            "main.tf",
+            &format!("{}{request}{import}", emulator_providers(emu.endpoint())),
+        );
+        let out = wd.run(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-generate-config-out=generated.tf",
+        ]);
+        let generated = std::fs::read_to_string(wd.path().join("generated.tf"))
+            .unwrap_or_else(|e| panic!("no generated.tf: {e}\n{out}"));
+        assert!(generated.contains("action"), "{generated}");
+        let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+        plan.assert_failure();
+        assert_says(&plan, "Missing answer to the peering request");
+        assert_says(&plan, "\"accept\" or \"reject\"");
+        wd.remove("generated.tf");
+        wd.write(
+            "main.tf",
+            &format!("{}{request}", emulator_providers(emu.endpoint())),
+        );
+        wd.destroy();
+    });
+}
