@@ -10,6 +10,7 @@
 mod create;
 mod delete;
 mod dns;
+pub mod lifecycle;
 pub mod mapping;
 pub mod plan;
 mod read;

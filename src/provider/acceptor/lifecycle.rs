@@ -1,0 +1,64 @@
+//! What a change to each `baidu_peerconn_acceptor` argument does (see
+//! [`crate::provider::lifecycle`]).
+
+use crate::provider::lifecycle::{Behaviour, Drift, Effect};
+
+/// Every argument of `baidu_peerconn_acceptor`.
+pub const BEHAVIOURS: &[Behaviour] = &[
+    Behaviour {
+        argument: "peer_conn_id",
+        // The old request is only forgotten (destroying an acceptor never
+        // deletes a peering); the new one is answered.
+        change: Effect::Replace,
+        removal: Effect::Refused("Missing required argument"),
+        emptied: Some(Effect::Refused("Invalid attribute value")),
+        drift: Drift::Impossible,
+    },
+    Behaviour {
+        argument: "action",
+        // Both answers are final in Baidu's API.
+        change: Effect::Refused("Impossible change of action"),
+        // Absent, Terraform itself refuses it; `action = null` is refused by
+        // the provider's validation ("Missing answer to the peering request").
+        removal: Effect::Refused("Missing required argument"),
+        emptied: Some(Effect::Refused("Invalid attribute value")),
+        drift: Drift::Impossible,
+    },
+    Behaviour {
+        argument: "dns_sync",
+        change: Effect::InPlace(&["OpenPeerConnSyncDNS"]),
+        removal: Effect::InPlace(&["ClosePeerConnSyncDNS"]),
+        emptied: None,
+        drift: Drift::Reverted(Effect::InPlace(&["ClosePeerConnSyncDNS"])),
+    },
+    Behaviour {
+        argument: "timeouts.create",
+        change: Effect::StoredOnly,
+        removal: Effect::StoredOnly,
+        emptied: Some(Effect::Refused("Invalid attribute value")),
+        drift: Drift::Impossible,
+    },
+    Behaviour {
+        argument: "timeouts.update",
+        change: Effect::StoredOnly,
+        removal: Effect::StoredOnly,
+        emptied: Some(Effect::Refused("Invalid attribute value")),
+        drift: Drift::Impossible,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::lifecycle::argument_paths;
+
+    #[test]
+    fn every_argument_has_exactly_one_declared_behaviour() {
+        let schema = super::super::schema::schema();
+        let mut arguments = argument_paths(&schema.block);
+        let mut declared: Vec<String> = BEHAVIOURS.iter().map(|b| b.argument.to_owned()).collect();
+        arguments.sort();
+        declared.sort();
+        assert_eq!(declared, arguments);
+    }
+}

@@ -1,0 +1,134 @@
+//! What a change to each argument does, declared once per resource: the
+//! docs' "What a change does" tables are rendered from these declarations,
+//! and the lifecycle-matrix test (`tests/lifecycle_matrix.rs`) drives real
+//! Terraform through every row and checks the plan's action and the API
+//! calls against them. A schema argument without a row fails a unit test.
+
+use std::fmt::Write as _;
+
+/// What changing (or removing) an argument does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing to do: the plan is empty.
+    NoChange,
+    /// Updated in place with no API call (only the state changes).
+    StoredOnly,
+    /// Updated in place through these API operations, in order.
+    InPlace(&'static [&'static str]),
+    /// The peering is replaced (deleted, then created anew).
+    Replace,
+    /// The plan fails with an error of this summary at the argument.
+    Refused(&'static str),
+}
+
+impl Effect {
+    /// The actions Terraform's plan JSON lists for the resource, or `None`
+    /// when the plan fails.
+    pub fn plan_actions(self) -> Option<&'static [&'static str]> {
+        match self {
+            Effect::NoChange => Some(&["no-op"]),
+            Effect::StoredOnly | Effect::InPlace(_) => Some(&["update"]),
+            Effect::Replace => Some(&["delete", "create"]),
+            Effect::Refused(_) => None,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Effect::NoChange => "nothing (the plan is empty)".to_owned(),
+            Effect::StoredOnly => "in place, no API call".to_owned(),
+            Effect::InPlace(ops) => format!(
+                "in place ({})",
+                ops.iter()
+                    .map(|op| format!("`{op}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Effect::Replace => "**replaced** (destroyed, then created)".to_owned(),
+            Effect::Refused(summary) => format!("refused at plan time: \"{summary}\""),
+        }
+    }
+}
+
+/// Whether an argument can change outside Terraform, and what the next plan
+/// then shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    /// Baidu has no way to change it after creation.
+    Impossible,
+    /// A change made outside Terraform is read back, and the next plan
+    /// undoes it with this effect.
+    Reverted(Effect),
+    /// Baidu does not report it back, so a change outside Terraform is not
+    /// seen.
+    NotReported,
+}
+
+impl Drift {
+    fn describe(self) -> String {
+        match self {
+            Drift::Impossible => "cannot happen".to_owned(),
+            Drift::Reverted(effect) => format!("read back; the plan reverts it {}", {
+                let text = effect.describe();
+                match effect {
+                    Effect::Replace => "by a replacement".to_owned(),
+                    _ => text,
+                }
+            }),
+            Drift::NotReported => "not reported by Baidu, so not seen".to_owned(),
+        }
+    }
+}
+
+/// One argument's declared behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Behaviour {
+    /// The argument's path with blocks joined by dots, e.g.
+    /// `billing.reservation.reservation_length`.
+    pub argument: &'static str,
+    /// Its value changed to another valid value.
+    pub change: Effect,
+    /// Removed from the configuration (or set to `null`).
+    pub removal: Effect,
+    /// Set to `""` (strings) or `{}` (maps); `None` for other types.
+    pub emptied: Option<Effect>,
+    pub drift: Drift,
+}
+
+/// The argument paths of a schema block, nested blocks included (computed-
+/// only attributes are not arguments).
+pub fn argument_paths(block: &crate::framework::schema::Block) -> Vec<String> {
+    let mut out = Vec::new();
+    collect(block, "", &mut out);
+    out
+}
+
+fn collect(block: &crate::framework::schema::Block, prefix: &str, out: &mut Vec<String>) {
+    for a in &block.attributes {
+        if a.required || a.optional {
+            out.push(format!("{prefix}{}", a.name));
+        }
+    }
+    for b in &block.blocks {
+        collect(&b.block, &format!("{prefix}{}.", b.type_name), out);
+    }
+}
+
+/// The markdown table of a declaration, for the docs.
+pub fn markdown_table(rows: &[Behaviour]) -> String {
+    let mut out = String::from(
+        "| argument | changed | removed or `null` | emptied (`\"\"`, `{}`) | changed outside Terraform |\n|---|---|---|---|---|\n",
+    );
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            row.argument,
+            row.change.describe(),
+            row.removal.describe(),
+            row.emptied.map_or_else(|| "—".to_owned(), Effect::describe),
+            row.drift.describe()
+        );
+    }
+    out
+}
