@@ -125,7 +125,12 @@ fn missing_sections(page: &Page, text: &str) -> Vec<String> {
         ]);
     }
     if page.kind == "Resource" {
-        wanted.extend(["## Import", "terraform import ", "import {"]);
+        wanted.extend([
+            "## Import",
+            "terraform import ",
+            "import {",
+            "## What a change does",
+        ]);
     }
     if block_types_of(&page.block).contains_key("timeouts") {
         wanted.push("## Timeouts");
@@ -145,6 +150,16 @@ fn block_types_of(block: &Value) -> BTreeMap<String, Value> {
         .unwrap_or_default()
 }
 
+/// The "what a change does" table of a resource with a lifecycle declaration.
+fn change_table(name: &str) -> String {
+    use tfbaidu::provider::{acceptor, lifecycle::markdown_table, peerconn};
+    match name {
+        "baidu_peerconn" => markdown_table(peerconn::lifecycle::BEHAVIOURS),
+        "baidu_peerconn_acceptor" => markdown_table(acceptor::lifecycle::BEHAVIOURS),
+        _ => String::new(),
+    }
+}
+
 fn render_page(page: &Page) -> Result<String, String> {
     let root = repo_root();
     let template = std::fs::read_to_string(root.join(&page.template))
@@ -160,6 +175,7 @@ fn render_page(page: &Page) -> Result<String, String> {
             .and_then(Value::as_str)
             .unwrap_or(""),
         schema_markdown: &schema_markdown,
+        change_table: &change_table(&page.name),
     };
     render_template(&template, &data, root).map_err(|e| format!("{}: {e}", page.template))
 }

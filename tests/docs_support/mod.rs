@@ -10,7 +10,9 @@
 //!   language the pages use, so the same templates work with tfplugindocs itself:
 //!   `{{ .Name }}`, `{{ .Type }}`, `{{ .ProviderName }}`, `{{ .Description }}`,
 //!   `{{ .SchemaMarkdown }}`, `{{ tffile "path" }}`, `{{ codefile "lang" "path" }}`, piped
-//!   through `trimspace`, `plainmarkdown` and `prefixlines "  "`. Anything else is an error.
+//!   through `trimspace`, `plainmarkdown` and `prefixlines "  "`; plus this project's
+//!   `{{ .ChangeTable }}` (the resource's lifecycle declaration as a table), which
+//!   tfplugindocs does not have. Anything else is an error.
 //! - [`undocumented`] lists every attribute and block without a description.
 
 use std::path::Path;
@@ -28,6 +30,9 @@ pub struct PageData<'a> {
     pub description: &'a str,
     /// [`render_schema`]'s output.
     pub schema_markdown: &'a str,
+    /// A resource's "what a change does" table, rendered from its lifecycle
+    /// declaration (empty for other pages).
+    pub change_table: &'a str,
 }
 
 /// The `## Schema` section for a schema's root block.
@@ -523,6 +528,9 @@ fn evaluate(action: &str, data: &PageData<'_>, repo: &Path) -> Result<String, St
         }
         [Token::Word(w)] if w == ".Description" => data.description.to_string(),
         [Token::Word(w)] if w == ".SchemaMarkdown" => data.schema_markdown.to_string(),
+        [Token::Word(w)] if w == ".ChangeTable" && !data.change_table.is_empty() => {
+            data.change_table.to_string()
+        }
         [Token::Word(w), Token::Str(path)] if w == "tffile" => code_file("terraform", path, repo)?,
         [Token::Word(w), Token::Str(lang), Token::Str(path)] if w == "codefile" => {
             code_file(lang, path, repo)?
@@ -727,6 +735,7 @@ Read-Only:
             provider_name: "baidu",
             description: "A **VPC** peering, see [docs](https://x).\nSecond line.",
             schema_markdown: "## Schema\n\n",
+            change_table: "",
         };
         let template = "---\npage_title: \"{{.Name}} {{.Type}} - {{ .ProviderName }}\"\ndescription: |-\n{{ .Description | plainmarkdown | trimspace | prefixlines \"  \" }}\n---\n{{ tffile \"a.tf\" }}\n{{ codefile \"shell\" \"a.tf\" }}\n{{ .SchemaMarkdown | trimspace }}\n";
         let got = render_template(template, &data, dir.path()).expect("renders");
