@@ -67,6 +67,33 @@ fn help_version_and_bad_flags() {
     }
 }
 
+#[test]
+fn a_port_in_use_is_reported_once() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(EmulatorProcess::binary())
+        .args(["--listen", &addr])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    let reason = stderr
+        .rsplit(": ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    assert_eq!(
+        stderr.matches(reason.as_str()).count(),
+        1,
+        "the cause is repeated: {stderr}"
+    );
+}
+
 fn get(host: &str, path: &str) -> (u16, String) {
     // A tiny blocking HTTP/1.0 client: enough for unauthenticated calls.
     use std::io::{Read, Write};

@@ -38,10 +38,25 @@ fn main() -> ExitCode {
     match runtime.block_on(run(&opts)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("baidu-vpc-emulator: {e:#}");
+            eprintln!("baidu-vpc-emulator: {}", error_text(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, each cause once: the emulator's errors already
+/// name their cause in their message, which `{:#}` would print again
+/// ("Address already in use (os error 98): Address already in use (os error 98)").
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 async fn run(opts: &CliOptions) -> anyhow::Result<()> {
