@@ -240,3 +240,66 @@ fn generated_config_for_a_pending_request_is_not_a_silent_no_op() {
         wd.destroy();
     });
 }
+
+/// Team B accepts a request made in team A's state: the plan shows what is
+/// being approved (VPCs, regions, the requesting account, billing), read from
+/// the request at plan time, not "known after apply".
+#[test]
+fn an_acceptor_plan_shows_the_request_it_answers() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let team_a = TfWorkdir::new(tf);
+        let request = format!(
+            "resource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"bj\"\n  peer_account_id   = \"{}\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\n",
+            INITIATOR.vpc("bj", 0),
+            PEER.vpc("bj", 0),
+            PEER.account_id
+        );
+        team_a.write(
+            "main.tf",
+            &format!(
+                "{}{}{request}",
+                required_providers(),
+                provider_block(&INITIATOR, "bj", emu.endpoint(), None)
+            ),
+        );
+        team_a.apply();
+        let id = team_a.state_resource("baidu_peerconn.pc")["values"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+
+        let team_b = TfWorkdir::new(tf);
+        team_b.write(
+            "main.tf",
+            &format!(
+                "{}{}resource \"baidu_peerconn_acceptor\" \"acc\" {{\n  peer_conn_id = \"{id}\"\n  action       = \"accept\"\n}}\n",
+                required_providers(),
+                provider_block(&PEER, "bj", emu.endpoint(), None)
+            ),
+        );
+        let plan = team_b.plan_json(&[]);
+        let change = plan.resource_change("baidu_peerconn_acceptor.acc");
+        let after = &change["change"]["after"];
+        let expected = [
+            ("local_vpc_id", PEER.vpc("bj", 0)),
+            ("peer_vpc_id", INITIATOR.vpc("bj", 0)),
+            ("peer_account_id", INITIATOR.account_id),
+            ("peer_region", "bj"),
+            ("payment_timing", "Postpaid"),
+        ];
+        for (name, value) in expected {
+            assert_eq!(
+                after[name],
+                Value::String(value.to_owned()),
+                "{tf}: {name} is not shown in the plan: {change}"
+            );
+        }
+        team_b.apply_with(&["tfplan"]).assert_success();
+        team_b.assert_plan_empty();
+        team_b.destroy();
+        team_a.destroy();
+    });
+}

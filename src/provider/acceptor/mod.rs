@@ -23,6 +23,7 @@ use crate::framework::{
     Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource,
     UpdateRequest,
 };
+use crate::provider::data_sources::view;
 use crate::provider::shared::{
     call_options, dns_sync_enabled, import_peer_conn_id, push_client_error, ErrorScope,
 };
@@ -114,12 +115,17 @@ impl PeerConnAcceptorResource {
     /// Plan-time check of a create whose peering id is already known: refuse
     /// now what the apply would refuse (a rejected request to accept, an
     /// accepted one to reject, an id this account cannot see). Read errors
-    /// are left for the apply to report.
-    async fn check_create(ctx: &Context<ProviderData>, planned: &Value, diags: &mut Diagnostics) {
+    /// are left for the apply to report. Returns the request as read, so
+    /// the plan can show what is being answered.
+    async fn check_create(
+        ctx: &Context<ProviderData>,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<crate::baidu::PeerConn> {
         let (Some(id), Some(action)) =
             (string_at(planned, PEER_CONN_ID), state::action_of(planned))
         else {
-            return;
+            return None;
         };
         let client = &ctx.provider().client;
         let found = client
@@ -127,7 +133,10 @@ impl PeerConnAcceptorResource {
             .await;
         match found {
             Ok(Some(pc)) => {
-                let status = pc.status.unwrap_or(PeerConnStatus::Other(String::new()));
+                let status = pc
+                    .status
+                    .clone()
+                    .unwrap_or(PeerConnStatus::Other(String::new()));
                 if let Step::Refuse(why) = decision::next_step(id, action, &status) {
                     diags.attribute_error(
                         path(ACTION),
@@ -135,14 +144,19 @@ impl PeerConnAcceptorResource {
                         why,
                     );
                 }
+                Some(pc)
             }
-            Ok(None) => diags.attribute_error(
-                path(PEER_CONN_ID),
-                "Peering connection not found",
-                ops::not_visible(id),
-            ),
+            Ok(None) => {
+                diags.attribute_error(
+                    path(PEER_CONN_ID),
+                    "Peering connection not found",
+                    ops::not_visible(id),
+                );
+                None
+            }
             Err(e) => {
                 tracing::debug!(peer_conn_id = id, error = %e, "plan-time status check skipped");
+                None
             }
         }
     }
@@ -199,7 +213,18 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         };
         match plan.prior() {
             Some(prior) => Self::check_update(prior, planned, diags),
-            None => Self::check_create(ctx, planned, diags).await,
+            None => {
+                let planned = planned.clone();
+                if let Some(request) = Self::check_create(ctx, &planned, diags).await {
+                    // What the reviewer approves: the request's VPCs, regions,
+                    // peer account and billing, which never change after the
+                    // request was made (so apply reads back the same values).
+                    let known = view::field_values(&request, schema::STABLE.iter().copied());
+                    for (name, value) in known {
+                        plan.set_planned(&path(&name), value);
+                    }
+                }
+            }
         }
     }
 
