@@ -104,7 +104,7 @@ async fn configure(
 }
 
 #[tokio::test]
-async fn schema_has_the_five_optional_string_arguments() {
+async fn schema_has_the_optional_arguments_each_with_its_variable() {
     let svc = provider::grpc_service().expect("the baidu provider is well-formed");
     let resp = svc
         .get_schema(Request::new(pb::get_provider_schema::Request {}))
@@ -122,11 +122,17 @@ async fn schema_has_the_five_optional_string_arguments() {
             "endpoint",
             "region",
             "secret_key",
-            "session_token"
+            "session_token",
+            "skip_region_validation"
         ]
     );
     for a in &block.attributes {
-        assert_eq!(a.r#type, br#""string""#, "{}", a.name);
+        let ty: &[u8] = if a.name == "skip_region_validation" {
+            br#""bool""#
+        } else {
+            br#""string""#
+        };
+        assert_eq!(a.r#type, ty, "{}", a.name);
         assert!(a.optional && !a.required && !a.computed, "{}", a.name);
         assert_eq!(
             a.sensitive,
