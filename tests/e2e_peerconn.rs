@@ -167,12 +167,7 @@ fn assert_plan_empty(wd: &TfWorkdir) {
 /// Asserts the output contains `needle`, ignoring how Terraform wrapped the lines.
 #[track_caller]
 fn assert_says(out: &TfOutput, needle: &str) {
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = flat(&format!("{}\n{}", out.stdout, out.stderr));
-    assert!(
-        text.contains(&flat(needle)),
-        "output lacks {needle:?}:\n{out}"
-    );
+    out.assert_says(needle);
 }
 
 /// Waits (a bounded while) until `check` holds on the emulator's state.

@@ -7,7 +7,7 @@ mod common;
 
 use common::json::diagnostics_text;
 use common::provider_config::{emulator_providers, provider_block, required_providers};
-use common::{each_terraform, Emulator, TfOutput, TfWorkdir, INITIATOR, PEER};
+use common::{each_terraform, Emulator, TfWorkdir, INITIATOR, PEER};
 use serde_json::Value;
 
 fn emulator() -> Emulator {
@@ -57,17 +57,6 @@ fn assert_validate_error(wd: &TfWorkdir, summary: &str, details: &[&str]) {
         "{}: validate lacks the error {summary:?} mentioning {details:?}:\n{}",
         wd.terraform(),
         diagnostics_text(&result)
-    );
-}
-
-/// The output contains `needle`, however Terraform wrapped the lines.
-#[track_caller]
-fn assert_says(out: &TfOutput, needle: &str) {
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = flat(&format!("{}\n{}", out.stdout, out.stderr));
-    assert!(
-        text.contains(&flat(needle)),
-        "output lacks {needle:?}:\n{out}"
     );
 }
 
@@ -157,9 +146,9 @@ fn plans_that_cut_traffic_or_send_nothing_say_so() {
 
         wd.write("main.tf", &config("  tags = { tier = \"data-v2\" }\n"));
         let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
-        assert_says(&plan, "# forces replacement");
-        assert_says(&plan, "Changing tags recreates the peering connection");
-        assert_says(&plan, "traffic between the two VPCs stops");
+        plan.assert_says("# forces replacement");
+        plan.assert_says("Changing tags recreates the peering connection");
+        plan.assert_says("traffic between the two VPCs stops");
         wd.apply();
         wd.assert_plan_empty();
 
@@ -168,7 +157,7 @@ fn plans_that_cut_traffic_or_send_nothing_say_so() {
             &config("  tags = { tier = \"data-v2\" }\n  resource_group_id = \"rg-later\"\n"),
         );
         let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
-        assert_says(&plan, "resource_group_id is only recorded");
+        plan.assert_says("resource_group_id is only recorded");
         wd.destroy();
     });
 }
@@ -230,8 +219,8 @@ fn generated_config_for_a_pending_request_is_not_a_silent_no_op() {
         assert!(generated.contains("action"), "{generated}");
         let plan = wd.run(&["plan", "-input=false", "-no-color"]);
         plan.assert_failure();
-        assert_says(&plan, "Missing answer to the peering request");
-        assert_says(&plan, "\"accept\" or \"reject\"");
+        plan.assert_says("Missing answer to the peering request");
+        plan.assert_says("\"accept\" or \"reject\"");
         wd.remove("generated.tf");
         wd.write(
             "main.tf",

@@ -127,6 +127,40 @@ struct Row {
 }
 
 impl Row {
+    /// The row of `behaviour` with samples `a` and `b` (and `empty`, the
+    /// empty value for strings and maps); removal and emptying start from B.
+    fn new(
+        kind: Kind,
+        behaviour: &'static Behaviour,
+        name: String,
+        a: Settings,
+        b: Settings,
+        empty: Option<String>,
+    ) -> Self {
+        let arg = behaviour.argument;
+        assert_eq!(
+            empty.is_some(),
+            behaviour.emptied.is_some(),
+            "{arg}: the declaration and the samples disagree on whether it can be emptied"
+        );
+        let mut removed = b.clone();
+        removed.remove(arg);
+        let emptied = empty.map(|e| {
+            let mut s = b.clone();
+            s.insert(arg, e);
+            s
+        });
+        Row {
+            kind,
+            behaviour,
+            name,
+            a,
+            b,
+            removed,
+            emptied,
+        }
+    }
+
     fn address(&self) -> String {
         format!("{}.{}", self.kind.type_name(), self.name)
     }
@@ -241,27 +275,14 @@ fn row(behaviour: &'static Behaviour, pools: &mut Pools) -> Row {
         }
         other => panic!("the lifecycle matrix has no sample values for {other}: add them"),
     }
-    assert_eq!(
-        empty.is_some(),
-        behaviour.emptied.is_some(),
-        "{arg}: the declaration and the samples disagree on whether it can be emptied"
-    );
-    let mut removed = b.clone();
-    removed.remove(arg);
-    let emptied = empty.map(|e| {
-        let mut s = b.clone();
-        s.insert(arg, e);
-        s
-    });
-    Row {
-        kind: Kind::Peerconn,
+    Row::new(
+        Kind::Peerconn,
         behaviour,
-        name: arg.replace('.', "_"),
+        arg.replace('.', "_"),
         a,
         b,
-        removed,
-        emptied,
-    }
+        empty,
+    )
 }
 
 /// The resource block of one row's settings.
@@ -785,27 +806,7 @@ fn acceptor_rows(pools: &mut Pools) -> (String, Vec<Row>) {
             }
             other => panic!("the lifecycle matrix has no sample values for {other}: add them"),
         }
-        assert_eq!(
-            empty.is_some(),
-            behaviour.emptied.is_some(),
-            "{arg}: the declaration and the samples disagree on whether it can be emptied"
-        );
-        let mut removed = b.clone();
-        removed.remove(arg);
-        let emptied = empty.map(|e| {
-            let mut s = b.clone();
-            s.insert(arg, e);
-            s
-        });
-        rows.push(Row {
-            kind: Kind::Acceptor,
-            behaviour,
-            name,
-            a,
-            b,
-            removed,
-            emptied,
-        });
+        rows.push(Row::new(Kind::Acceptor, behaviour, name, a, b, empty));
     }
     (fixed, rows)
 }

@@ -114,6 +114,34 @@ fn collect(block: &crate::framework::schema::Block, prefix: &str, out: &mut Vec<
     }
 }
 
+/// The arguments of `block` without a row in `rows`, and the rows naming
+/// no argument of it (both empty when the declaration is complete).
+pub fn undeclared(
+    block: &crate::framework::schema::Block,
+    rows: &[Behaviour],
+) -> (Vec<String>, Vec<String>) {
+    let arguments = argument_paths(block);
+    let declared: Vec<&str> = rows.iter().map(|b| b.argument).collect();
+    let missing = arguments
+        .iter()
+        .filter(|a| !declared.contains(&a.as_str()))
+        .cloned()
+        .collect();
+    let mut extra: Vec<String> = declared
+        .iter()
+        .filter(|d| !arguments.iter().any(|a| a == *d))
+        .map(|d| (*d).to_owned())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    extra.extend(
+        declared
+            .iter()
+            .filter(|d| !seen.insert(**d))
+            .map(|d| format!("{d} (declared twice)")),
+    );
+    (missing, extra)
+}
+
 /// The markdown table of a declaration, for the docs.
 pub fn markdown_table(rows: &[Behaviour]) -> String {
     let mut out = String::from(

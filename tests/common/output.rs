@@ -85,6 +85,18 @@ impl TfOutput {
         self
     }
 
+    /// Like [`TfOutput::assert_contains`], ignoring how Terraform wrapped the lines.
+    #[track_caller]
+    pub fn assert_says(&self, needle: &str) -> &Self {
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = flat(&format!("{}\n{}", self.stdout, self.stderr));
+        assert!(
+            text.contains(&flat(needle)),
+            "output lacks {needle:?}:\n{self}"
+        );
+        self
+    }
+
     #[track_caller]
     pub fn assert_not_contains(&self, needle: &str) -> &Self {
         assert!(

@@ -50,15 +50,14 @@ pub const BEHAVIOURS: &[Behaviour] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::lifecycle::argument_paths;
+    use crate::provider::lifecycle::undeclared;
 
     #[test]
     fn every_argument_has_exactly_one_declared_behaviour() {
-        let schema = super::super::schema::schema();
-        let mut arguments = argument_paths(&schema.block);
-        let mut declared: Vec<String> = BEHAVIOURS.iter().map(|b| b.argument.to_owned()).collect();
-        arguments.sort();
-        declared.sort();
-        assert_eq!(declared, arguments);
+        let (missing, extra) = undeclared(&super::super::schema::schema().block, BEHAVIOURS);
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "baidu_peerconn_acceptor: arguments without a declared behaviour {missing:?}; rows for no argument {extra:?}"
+        );
     }
 }
