@@ -135,6 +135,23 @@ impl<'a> PlanChange<'a> {
         &self.requires_replace
     }
 
+    /// Whether Terraform will plan a replacement: some path of
+    /// [`PlanChange::requires_replace`] has a planned value (as a hook may
+    /// have set it since) that differs from the prior one or is unknown.
+    /// Terraform ignores the other paths, so a hook must ask this rather
+    /// than whether the list is empty.
+    pub fn replaces(&self) -> bool {
+        let (Some(prior), Some(planned)) = (self.prior, self.planned.as_ref()) else {
+            return false;
+        };
+        self.requires_replace.iter().any(|path| {
+            match (path.apply_to(prior), path.apply_to(planned)) {
+                (_, Some(p)) if p.is_unknown() => true,
+                (before, after) => before != after,
+            }
+        })
+    }
+
     /// Adds a replacement path. Terraform only honours it when the prior and
     /// planned values at `path` differ (or the planned one is unknown); see
     /// [`PlanChange::force_replace`] to replace regardless.
@@ -289,5 +306,37 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Attribute;
+
+    #[test]
+    fn replaces_only_when_a_replacement_path_really_changes() {
+        let schema = Schema::new()
+            .attribute(Attribute::string("name").required().requires_replace())
+            .attribute(Attribute::string("note").optional());
+        let object = |name: Value| Value::object([("name", name), ("note", Value::Null)]);
+        let prior = object(Value::string("a"));
+        let path = AttributePath::root().attr("name");
+        for (planned, expected) in [
+            (object(Value::string("a")), false),
+            (object(Value::string("b")), true),
+            (object(Value::unknown()), true),
+        ] {
+            let plan = PlanChange::new(
+                &schema,
+                Some(&prior),
+                None,
+                Some(planned),
+                vec![path.clone()],
+            );
+            assert_eq!(plan.replaces(), expected);
+        }
+        let create = PlanChange::new(&schema, None, None, Some(prior.clone()), vec![path]);
+        assert!(!create.replaces());
     }
 }
