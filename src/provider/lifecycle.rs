@@ -19,6 +19,10 @@ pub enum Effect {
     Replace,
     /// The plan fails with an error of this summary at the argument.
     Refused(&'static str),
+    /// A rule on the object as it is now: the plan warns with this summary
+    /// at the argument, and the apply fails with it before any API call
+    /// (see [`crate::provider::refusal`]).
+    RefusedAtApply(&'static str),
 }
 
 impl Effect {
@@ -27,7 +31,9 @@ impl Effect {
     pub fn plan_actions(self) -> Option<&'static [&'static str]> {
         match self {
             Effect::NoChange => Some(&["no-op"]),
-            Effect::StoredOnly | Effect::InPlace(_) => Some(&["update"]),
+            Effect::StoredOnly | Effect::InPlace(_) | Effect::RefusedAtApply(_) => {
+                Some(&["update"])
+            }
             Effect::Replace => Some(&["delete", "create"]),
             Effect::Refused(_) => None,
         }
@@ -46,6 +52,9 @@ impl Effect {
             ),
             Effect::Replace => "**replaced** (destroyed, then created)".to_owned(),
             Effect::Refused(summary) => format!("refused at plan time: \"{summary}\""),
+            Effect::RefusedAtApply(summary) => {
+                format!("the plan warns and the apply refuses it: \"{summary}\"")
+            }
         }
     }
 }

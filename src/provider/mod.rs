@@ -10,6 +10,7 @@ pub mod config;
 pub mod data_sources;
 pub mod lifecycle;
 pub mod peerconn;
+pub mod refusal;
 pub mod regions;
 pub mod shared;
 

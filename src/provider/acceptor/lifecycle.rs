@@ -17,7 +17,7 @@ pub const BEHAVIOURS: &[Behaviour] = &[
     Behaviour {
         argument: "action",
         // Both answers are final in Baidu's API.
-        change: Effect::Refused("Impossible change of action"),
+        change: Effect::RefusedAtApply("Impossible change of action"),
         // Absent, Terraform itself refuses it; `action = null` is refused by
         // the provider's validation ("Missing answer to the peering request").
         removal: Effect::Refused("Missing required argument"),

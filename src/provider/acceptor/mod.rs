@@ -24,6 +24,7 @@ use crate::framework::{
     UpdateRequest,
 };
 use crate::provider::data_sources::view;
+use crate::provider::refusal;
 use crate::provider::shared::{
     call_options, dns_sync_enabled, import_peer_conn_id, push_client_error, ErrorScope,
 };
@@ -211,11 +212,14 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         let Some(planned) = plan.planned() else {
             return;
         };
+        // Both checks depend on the request as it is now, so they only warn
+        // (see `provider::refusal`); the apply refuses the same changes.
+        let mut refusals = Diagnostics::new();
         match plan.prior() {
-            Some(prior) => Self::check_update(prior, planned, diags),
+            Some(prior) => Self::check_update(prior, planned, &mut refusals),
             None => {
                 let planned = planned.clone();
-                if let Some(request) = Self::check_create(ctx, &planned, diags).await {
+                if let Some(request) = Self::check_create(ctx, &planned, &mut refusals).await {
                     // What the reviewer approves: the request's VPCs, regions,
                     // peer account and billing, which never change after the
                     // request was made (so apply reads back the same values).
@@ -226,6 +230,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                 }
             }
         }
+        refusal::warn_at_plan(refusals, diags);
     }
 
     async fn create(
@@ -324,6 +329,12 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let id = state_id(req.prior)?;
+        let mut refusals = Diagnostics::new();
+        Self::check_update(req.prior, req.planned, &mut refusals);
+        if refusals.has_errors() {
+            diags.append(&mut refusals);
+            return Some(req.prior.clone());
+        }
         let client = &ctx.provider().client;
         let planned_action = state::action_of(req.planned);
         let mut changed = false;

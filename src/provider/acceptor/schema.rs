@@ -67,7 +67,9 @@ account's credentials (typically a provider alias such as `provider = baidu.peer
 answers are final in Baidu's API: an accepted peering cannot be rejected later (only the \
 initiator can delete it) and a rejected request (status `consult_failed`, also reached when a \
 request is not answered within 7 days) cannot be accepted later; the initiator must request \
-a new peering. Changing `action` against that is an error at plan time.
+a new peering. Changing `action` against that makes the plan warn and the apply refuse it \
+before calling Baidu's API (a warning rather than a plan error, so that `terraform destroy`, \
+whose refresh plans the configuration, is never blocked by it).
 
 Creating the resource answers a request in status `consulting` and waits until the peering \
 is `active` (accept) or `consult_failed` (reject). A peering already in that state (for \
@@ -110,8 +112,8 @@ pub fn schema() -> Schema {
                 .markdown_description(
                     "The answer: `\"accept\"` or `\"reject\"`. Required, with no default, so \
                      a request is never rejected by omission. An accepted peering cannot be \
-                     switched to `\"reject\"`, nor a rejected one to `\"accept\"` (plan-time \
-                     error).",
+                     switched to `\"reject\"`, nor a rejected one to `\"accept\"` (the plan \
+                     warns, the apply refuses).",
                 )
                 .validate(validators::one_of_strings(&Action::ALL)),
         )

@@ -7,6 +7,7 @@ use super::schema::*;
 use super::spec::Spec;
 use crate::baidu::PeerConnStatus;
 use crate::framework::PlanChange;
+use crate::provider::refusal;
 use crate::provider::shared::{classify_status, StatusClass};
 use crate::tfvalue::{Diagnostic, Diagnostics, Value};
 
@@ -82,7 +83,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         warn_if_resource_group_added(prior, planned, diags);
     }
 
-    if plan.is_update() && plan.requires_replace().is_empty() {
+    if plan.is_update() && !plan.replaces() {
         keep_unaffected_computed_values(plan);
     }
 
@@ -94,7 +95,14 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         prior: prior.as_ref(),
         prior_status: prior_status.as_ref(),
     };
-    rules::check_plan(&planned, cx, diags);
+    rules::check_new(&planned, cx, diags);
+    // A replacement creates a new peering, to which the rules on changing
+    // this one do not apply.
+    if let (Some(prior), false) = (&prior, plan.replaces()) {
+        let mut refusals = Diagnostics::new();
+        rules::check_change(&planned, prior, prior_status.as_ref(), &mut refusals);
+        refusal::warn_at_plan(refusals, diags);
+    }
 }
 
 /// A tags change replaces the peering (Baidu's peering API cannot relabel

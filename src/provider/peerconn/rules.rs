@@ -77,10 +77,19 @@ pub struct PlanContext<'a> {
     pub prior_status: Option<&'a PeerConnStatus>,
 }
 
-/// Rules that need the provider's region or the prior state.
+/// Every plan rule: [`check_new`] and, for an existing peering,
+/// [`check_change`].
 pub fn check_plan(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) {
-    let prepaid = planned.prepaid() == Some(true);
-    if prepaid {
+    check_new(planned, cx, diags);
+    if let Some(prior) = cx.prior {
+        check_change(planned, prior, cx.prior_status, diags);
+    }
+}
+
+/// Rules on what the plan asks for, with the provider's region: the same
+/// whatever the peering is now.
+pub fn check_new(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) {
+    if planned.prepaid() == Some(true) {
         if let Some(region) = planned.peer_region.as_deref() {
             if region == cx.provider_region {
                 diags.push(
@@ -97,60 +106,68 @@ pub fn check_plan(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) 
             }
         }
     }
-    if let Some(prior) = cx.prior {
-        let was_prepaid = prior.prepaid() == Some(true);
-        if let (true, true, Some(old), Some(new)) = (
-            prepaid,
-            was_prepaid,
-            prior.bandwidth_in_mbps.known(),
-            planned.bandwidth_in_mbps.known(),
-        ) {
-            if new < old {
-                diags.push(
-                    Diagnostic::error(
-                        "Prepaid bandwidth can only grow",
-                        format!(
-                            "{BANDWIDTH} of a \"{PREPAID}\" peering can only be increased: it is \
-                             {old} Mbps and the configuration asks for {new} Mbps."
-                        ),
-                    )
-                    .at(path(BANDWIDTH)),
-                );
-            }
-        }
+    if cx.prior.is_none()
+        && planned.dns_sync.known() == Some(&true)
+        && planned.cross_account() == Some(true)
+    {
+        diags.push(
+            Diagnostic::error(
+                "DNS sync needs an accepted peering",
+                format!(
+                    "{DNS_SYNC} cannot be true when creating a cross-account peering \
+                     ({PEER_ACCOUNT_ID} is set): DNS sync can only be opened on an active \
+                     peering, and this one stays consulting until the peer account accepts it. \
+                     Create it with {DNS_SYNC} = false and enable it after the acceptance."
+                ),
+            )
+            .at(path(DNS_SYNC)),
+        );
     }
-    let enabling_dns = planned.dns_sync.known() == Some(&true)
-        && cx.prior.is_none_or(|p| p.dns_sync.known() != Some(&true));
-    if enabling_dns {
-        match cx.prior {
-            None if planned.cross_account() == Some(true) => diags.push(
+}
+
+/// Rules on changing the existing peering `prior` (in status
+/// `prior_status`) into `planned`: what Baidu refuses for the peering as it
+/// is now.
+pub fn check_change(
+    planned: &Spec,
+    prior: &Spec,
+    prior_status: Option<&PeerConnStatus>,
+    diags: &mut Diagnostics,
+) {
+    if let (Some(true), Some(true), Some(old), Some(new)) = (
+        planned.prepaid(),
+        prior.prepaid(),
+        prior.bandwidth_in_mbps.known(),
+        planned.bandwidth_in_mbps.known(),
+    ) {
+        if new < old {
+            diags.push(
                 Diagnostic::error(
-                    "DNS sync needs an accepted peering",
+                    "Prepaid bandwidth can only grow",
                     format!(
-                        "{DNS_SYNC} cannot be true when creating a cross-account peering \
-                         ({PEER_ACCOUNT_ID} is set): DNS sync can only be opened on an active \
-                         peering, and this one stays consulting until the peer account accepts it. \
-                         Create it with {DNS_SYNC} = false and enable it after the acceptance."
+                        "{BANDWIDTH} of a \"{PREPAID}\" peering can only be increased: it is \
+                         {old} Mbps and the configuration asks for {new} Mbps."
                     ),
                 )
-                .at(path(DNS_SYNC)),
-            ),
-            Some(_) => match cx.prior_status {
-                Some(status) if *status != PeerConnStatus::Active => diags.push(
-                    Diagnostic::error(
-                        "DNS sync needs an active peering",
-                        format!(
-                            "{DNS_SYNC} can only be enabled on an active peering; this one is \
-                             {status}. Enable it once the peering is active (for a cross-account \
-                             peering: after the peer account accepted it)."
-                        ),
-                    )
-                    .at(path(DNS_SYNC)),
-                ),
-                _ => {}
-            },
-            None => {}
+                .at(path(BANDWIDTH)),
+            );
         }
+    }
+    let enabling_dns =
+        planned.dns_sync.known() == Some(&true) && prior.dns_sync.known() != Some(&true);
+    match prior_status {
+        Some(status) if enabling_dns && *status != PeerConnStatus::Active => diags.push(
+            Diagnostic::error(
+                "DNS sync needs an active peering",
+                format!(
+                    "{DNS_SYNC} can only be enabled on an active peering; this one is \
+                     {status}. Enable it once the peering is active (for a cross-account \
+                     peering: after the peer account accepted it)."
+                ),
+            )
+            .at(path(DNS_SYNC)),
+        ),
+        _ => {}
     }
 }
 

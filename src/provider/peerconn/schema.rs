@@ -142,7 +142,8 @@ pub fn schema() -> Schema {
                 .markdown_description(format!(
                     "Bandwidth of the peering in Mbps, a whole number from {MIN_BANDWIDTH} to \
                      {MAX_BANDWIDTH}. Changed in place (resize). A `Prepaid` peering can only \
-                     grow: decreasing it is an error at plan time."
+                     grow: a decrease makes the plan warn and the apply refuse it (a warning, \
+                     not a plan error, so that `terraform destroy` is never blocked by it)."
                 )),
         )
         .attribute(

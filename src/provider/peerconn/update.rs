@@ -92,7 +92,20 @@ pub(super) async fn update<D>(
         );
         return None;
     };
-    let changes = Changes::between(&Spec::from_value(req.prior), &Spec::from_value(req.planned));
+    let (prior, planned) = (Spec::from_value(req.prior), Spec::from_value(req.planned));
+    // The plan only warned about these (see `provider::refusal`).
+    let status = req
+        .prior
+        .get_attr(STATUS)
+        .and_then(Value::as_str)
+        .map(PeerConnStatus::from);
+    let mut refusals = Diagnostics::new();
+    super::rules::check_change(&planned, &prior, status.as_ref(), &mut refusals);
+    if refusals.has_errors() {
+        diags.append(&mut refusals);
+        return Some(req.prior.clone());
+    }
+    let changes = Changes::between(&prior, &planned);
     tracing::info!(peer_conn_id = id, ?changes, "updating peering connection");
     let local_if_id = req
         .prior
