@@ -183,7 +183,8 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         assert_eq!(record["initiator"]["dnsStatus"], "close");
         wd.assert_plan_empty();
 
-        // An accepted peering cannot be un-accepted: refused at plan time.
+        // An accepted peering cannot be un-accepted: the plan warns (an error
+        // there would block `terraform destroy`) and the apply refuses it.
         let reject_now = acceptor_block(
             "baidu_peerconn.pc.id",
             "  action       = \"reject\"\n  dns_sync     = true\n",
@@ -201,7 +202,10 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
             "main.tf",
             &config(endpoint, &[&bj_initiator(), &reject_plain]),
         );
-        let out = wd.run(&["plan", "-input=false", "-no-color"]);
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_contains("Impossible change of action");
+        plan.assert_says("The apply will refuse this change");
+        let out = wd.apply_with(&[]);
         out.assert_failure();
         out.assert_contains("Impossible change of action");
         out.assert_contains("un-accepted");

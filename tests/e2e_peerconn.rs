@@ -385,14 +385,19 @@ fn prepaid_cross_region_with_reservation() {
         wd.import(ADDR, &id);
         assert_plan_empty(&wd);
 
-        // A decrease fails at plan time, naming the attribute; nothing is sent.
+        // A decrease: the plan warns (an error there would block `terraform
+        // destroy`), the apply refuses it, naming the attribute; nothing is sent.
         let before = mutating_requests(&emu).len();
         write(40, 1);
-        let out = wd.run(&["plan", "-input=false", "-no-color"]);
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        assert_says(&plan, "Prepaid bandwidth can only grow");
+        assert_says(&plan, "The apply will refuse this change");
+        let out = wd.apply_with(&[]);
         out.assert_failure();
         out.assert_contains("bandwidth_in_mbps");
         assert_says(&out, "Prepaid bandwidth can only grow");
         assert_eq!(mutating_requests(&emu).len(), before);
+        assert_eq!(state_values(&wd)["bandwidth_in_mbps"], json!(50));
 
         // A longer term renews in place.
         let expired_before = values["expired_time"].clone();

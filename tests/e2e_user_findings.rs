@@ -292,3 +292,74 @@ fn an_acceptor_plan_shows_the_request_it_answers() {
         team_a.destroy();
     });
 }
+
+/// `terraform destroy` refreshes with a normal plan of the configuration
+/// first: a change the provider refuses (an answer is final) or a request
+/// that no longer exists must not make the objects impossible to destroy.
+#[test]
+fn destroy_is_not_blocked_by_a_refused_change_or_a_vanished_request() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let team_a = TfWorkdir::new(tf);
+        let request = |name: &str, n: usize| {
+            format!(
+                "resource \"baidu_peerconn\" \"{name}\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"{}\"\n  peer_account_id   = \"{}\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\n",
+                INITIATOR.vpc("bj", n),
+                PEER.vpc(["bj", "gz"][n], 0),
+                ["bj", "gz"][n],
+                PEER.account_id
+            )
+        };
+        team_a.write(
+            "main.tf",
+            &format!(
+                "{}{}{}{}",
+                required_providers(),
+                provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+                request("kept", 0),
+                request("vanishing", 1)
+            ),
+        );
+        team_a.apply();
+        let id = |name: &str| {
+            team_a.state_resource(&format!("baidu_peerconn.{name}"))["values"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        };
+        let (kept, vanishing) = (id("kept"), id("vanishing"));
+
+        let team_b = TfWorkdir::new(tf);
+        let acceptors = |kept_action: &str| {
+            format!(
+                "{}{}resource \"baidu_peerconn_acceptor\" \"kept\" {{\n  peer_conn_id = \"{kept}\"\n  action       = \"{kept_action}\"\n}}\nresource \"baidu_peerconn_acceptor\" \"vanishing\" {{\n  peer_conn_id = \"{vanishing}\"\n  action       = \"accept\"\n}}\n",
+                required_providers(),
+                provider_block(&PEER, "bj", emu.endpoint(), None)
+            )
+        };
+        team_b.write("main.tf", &acceptors("accept"));
+        team_b.apply();
+
+        // An accepted peering cannot be rejected: the plan warns, the apply refuses.
+        team_b.write("main.tf", &acceptors("reject"));
+        let plan = team_b.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_says("Impossible change of action");
+        plan.assert_says("The apply will refuse this change");
+        let apply = team_b.apply_with(&[]);
+        apply.assert_failure();
+        apply.assert_says("Impossible change of action");
+
+        // The initiator deletes one request behind team B's back.
+        emu.delete_out_of_band(&vanishing);
+        let plan = team_b.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_says("Peering connection no longer exists");
+
+        // Neither stops team B's destroy.
+        team_b.destroy();
+        let listed = team_b.run_ok(&["state", "list", "-no-color"]);
+        assert!(listed.stdout.trim().is_empty(), "{listed}");
+        team_a.destroy();
+    });
+}

@@ -128,7 +128,8 @@ struct Row {
 
 impl Row {
     /// The row of `behaviour` with samples `a` and `b` (and `empty`, the
-    /// empty value for strings and maps); removal and emptying start from B.
+    /// empty value for strings and maps); removal and emptying start from
+    /// where the change step left the row: B, or A when the change is refused.
     fn new(
         kind: Kind,
         behaviour: &'static Behaviour,
@@ -143,10 +144,15 @@ impl Row {
             behaviour.emptied.is_some(),
             "{arg}: the declaration and the samples disagree on whether it can be emptied"
         );
-        let mut removed = b.clone();
+        let start = if accepted(behaviour.change).is_some() {
+            &b
+        } else {
+            &a
+        };
+        let mut removed = start.clone();
         removed.remove(arg);
         let emptied = empty.map(|e| {
-            let mut s = b.clone();
+            let mut s = start.clone();
             s.insert(arg, e);
             s
         });
@@ -446,7 +452,9 @@ fn mutations_since(emu: &Emulator, since: u64) -> BTreeMap<String, Vec<String>> 
 /// (the id before the step and the id after).
 fn expected_calls(kind: Kind, effect: Effect) -> Vec<&'static str> {
     match effect {
-        Effect::NoChange | Effect::StoredOnly | Effect::Refused(_) => vec![],
+        Effect::NoChange | Effect::StoredOnly | Effect::Refused(_) | Effect::RefusedAtApply(_) => {
+            vec![]
+        }
         Effect::InPlace(ops) => ops.to_vec(),
         Effect::Replace => kind.replace_calls().to_vec(),
     }
@@ -563,12 +571,17 @@ fn accepted_step(
     );
 }
 
-/// The diagnostics of a failed run as `(summary, text)` blocks.
-fn error_blocks(out: &TfOutput) -> Vec<(String, String)> {
+/// The diagnostics of `severity` ("Error" or "Warning") in a run's output,
+/// as `(summary, text)` blocks.
+fn diagnostic_blocks(out: &TfOutput, severity: &str) -> Vec<(String, String)> {
     let text = format!("{}\n{}", out.stdout, out.stderr).replace('│', " ");
     let mut blocks = Vec::new();
-    for part in text.split("Error: ").skip(1) {
-        let end = part.find("Warning: ").unwrap_or(part.len());
+    for part in text.split(&format!("{severity}: ")).skip(1) {
+        let end = ["Error: ", "Warning: "]
+            .iter()
+            .filter_map(|next| part.find(next))
+            .min()
+            .unwrap_or(part.len());
         let block = &part[..end];
         let summary = block.lines().next().unwrap_or("").trim().to_owned();
         blocks.push((summary, block.to_owned()));
@@ -576,16 +589,15 @@ fn error_blocks(out: &TfOutput) -> Vec<(String, String)> {
     blocks
 }
 
-/// A refused step: the plan must fail, and each row must have an error of
-/// the declared summary that names its resource.
-#[track_caller]
-fn refused_step(step: &str, wd: &TfWorkdir, rows: &[&Row], summary: impl Fn(&Row) -> &'static str) {
-    if rows.is_empty() {
-        return;
-    }
-    let out = wd.run(&["plan", "-input=false", "-no-color"]);
-    out.assert_failure();
-    let blocks = error_blocks(&out);
+/// The rows lacking a `severity` diagnostic of their summary that names
+/// their resource.
+fn unnamed(
+    out: &TfOutput,
+    severity: &str,
+    rows: &[&Row],
+    summary: &impl Fn(&Row) -> &'static str,
+) -> Vec<String> {
+    let blocks = diagnostic_blocks(out, severity);
     let mut missing = Vec::new();
     for row in rows {
         let wanted = summary(row);
@@ -599,12 +611,71 @@ fn refused_step(step: &str, wd: &TfWorkdir, rows: &[&Row], summary: impl Fn(&Row
                 ))
         };
         if !blocks.iter().any(|(s, b)| s == wanted && named(b)) {
-            missing.push(format!("{}: no {wanted:?} error naming it", row.address()));
+            missing.push(format!(
+                "{}: no {severity} {wanted:?} naming it",
+                row.address()
+            ));
         }
     }
+    missing
+}
+
+/// A refused step: the plan must fail, and each row must have an error of
+/// the declared summary that names its resource.
+#[track_caller]
+fn refused_step(step: &str, wd: &TfWorkdir, rows: &[&Row], summary: impl Fn(&Row) -> &'static str) {
+    if rows.is_empty() {
+        return;
+    }
+    let out = wd.run(&["plan", "-input=false", "-no-color"]);
+    out.assert_failure();
+    let missing = unnamed(&out, "Error", rows, &summary);
     assert!(
         missing.is_empty(),
         "step {step} on {}:\n  {}\n{out}",
+        wd.terraform(),
+        missing.join("\n  ")
+    );
+}
+
+/// A change refused at apply: the plan succeeds with a warning of the
+/// declared summary per row, the apply fails with the error, no row's
+/// peering gets a mutating call, and the state keeps what it had.
+#[track_caller]
+fn refused_at_apply_step(
+    step: &str,
+    wd: &TfWorkdir,
+    emu: &Emulator,
+    rows: &[&Row],
+    summary: impl Fn(&Row) -> &'static str,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let before = state_ids(wd);
+    let since = last_seq(emu);
+    let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+    let mut missing = unnamed(&plan, "Warning", rows, &summary);
+    let apply = wd.apply_with(&[]);
+    apply.assert_failure();
+    missing.extend(unnamed(&apply, "Error", rows, &summary));
+    let calls = mutations_since(emu, since);
+    for row in rows {
+        if let Some(ops) = before.get(&row.address()).and_then(|id| calls.get(id)) {
+            missing.push(format!(
+                "{}: API calls {ops:?} for a refused change",
+                row.address()
+            ));
+        }
+    }
+    assert_eq!(
+        before,
+        state_ids(wd),
+        "step {step}: a refused change altered the state"
+    );
+    assert!(
+        missing.is_empty(),
+        "step {step} on {}:\n  {}\n{plan}\n{apply}",
         wd.terraform(),
         missing.join("\n  ")
     );
@@ -617,8 +688,15 @@ fn refused(effect: Effect) -> Option<&'static str> {
     }
 }
 
+fn refused_at_apply(effect: Effect) -> Option<&'static str> {
+    match effect {
+        Effect::RefusedAtApply(summary) => Some(summary),
+        _ => None,
+    }
+}
+
 fn accepted(effect: Effect) -> Option<Effect> {
-    refused(effect).is_none().then_some(effect)
+    (refused(effect).is_none() && refused_at_apply(effect).is_none()).then_some(effect)
 }
 
 // ------------------------------------------------------------- the matrix
@@ -660,6 +738,20 @@ fn run_matrix(tf: &Terraform, emu: &Emulator, fixed: &str, rows: &[Row]) {
     accepted_step("change", &wd, emu, rows, |r| {
         accepted(r.behaviour.change).map(|e| Expected::of(r, e))
     });
+    let refused_rows: Vec<&Row> = rows
+        .iter()
+        .filter(|r| refused_at_apply(r.behaviour.change).is_some())
+        .collect();
+    write(&|r| {
+        if refused(r.behaviour.change).is_some() {
+            &r.a
+        } else {
+            &r.b
+        }
+    });
+    refused_at_apply_step("change (refused at apply)", &wd, emu, &refused_rows, |r| {
+        refused_at_apply(r.behaviour.change).unwrap_or_default()
+    });
     write(&|r| &r.b);
     let refused_rows: Vec<&Row> = rows
         .iter()
@@ -671,29 +763,20 @@ fn run_matrix(tf: &Terraform, emu: &Emulator, fixed: &str, rows: &[Row]) {
 
     // 3. Remove: the accepted removals, then the refused ones.
     write(&|r| {
-        if at_b(r) && accepted(r.behaviour.removal).is_some() {
+        if accepted(r.behaviour.removal).is_some() {
             &r.removed
         } else {
             b_or_a(r)
         }
     });
     accepted_step("removal", &wd, emu, rows, |r| {
-        at_b(r)
-            .then(|| accepted(r.behaviour.removal))
-            .flatten()
-            .map(|e| Expected::of(r, e))
+        accepted(r.behaviour.removal).map(|e| Expected::of(r, e))
     });
     let refused_rows: Vec<&Row> = rows
         .iter()
-        .filter(|r| at_b(r) && refused(r.behaviour.removal).is_some())
+        .filter(|r| refused(r.behaviour.removal).is_some())
         .collect();
-    write(&|r| {
-        if at_b(r) {
-            &r.removed
-        } else {
-            &r.a
-        }
-    });
+    write(&|r| &r.removed);
     refused_step("removal (refused)", &wd, &refused_rows, |r| {
         refused(r.behaviour.removal).unwrap_or_default()
     });
@@ -702,9 +785,9 @@ fn run_matrix(tf: &Terraform, emu: &Emulator, fixed: &str, rows: &[Row]) {
     write(&b_or_a);
     wd.apply();
     wd.assert_plan_empty();
-    let emptied = |r: &Row| at_b(r) && r.emptied.is_some();
+    let emptied = |r: &Row| r.emptied.is_some();
     write(&|r| match (&r.emptied, r.behaviour.emptied) {
-        (Some(e), Some(effect)) if at_b(r) && accepted(effect).is_some() => e,
+        (Some(e), Some(effect)) if accepted(effect).is_some() => e,
         _ => b_or_a(r),
     });
     accepted_step("emptied", &wd, emu, rows, |r| {
@@ -717,10 +800,7 @@ fn run_matrix(tf: &Terraform, emu: &Emulator, fixed: &str, rows: &[Row]) {
         .iter()
         .filter(|r| emptied(r) && r.behaviour.emptied.and_then(refused).is_some())
         .collect();
-    write(&|r| match &r.emptied {
-        Some(e) if at_b(r) => e,
-        _ => b_or_a(r),
-    });
+    write(&|r| r.emptied.as_ref().unwrap_or_else(|| b_or_a(r)));
     refused_step("emptied (refused)", &wd, &refused_rows, |r| {
         r.behaviour.emptied.and_then(refused).unwrap_or_default()
     });
