@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::clock::iso8601;
 use super::faults::{FaultConfig, FaultState};
-use super::model::{DnsStatus, Role, Status};
+use super::model::{DnsStatus, Role, Status, Tag};
 use super::server::{json_content_type, lock, Shared};
 use super::store::{Store, StoreData};
 use super::timing::TimingPatch;
@@ -270,6 +270,65 @@ pub(crate) async fn force_status(
             side.dns_status = d;
             side.dns_steps.clear();
         }
+    }
+    let view = rec.admin_view();
+    shared.persist(&mut store);
+    ok(view)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Attributes {
+    #[serde(default)]
+    bandwidth_in_mbps: Option<u32>,
+    /// The initiator side's description and interface name.
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    local_if_name: Option<String>,
+    /// The acceptor side's interface name.
+    #[serde(default)]
+    peer_if_name: Option<String>,
+    #[serde(default)]
+    delete_protect: Option<bool>,
+    #[serde(default)]
+    tags: Option<Vec<Tag>>,
+}
+
+/// Changes a peering's attributes behind the client's back, as the console
+/// (or Baidu's tag service) would: drift for tests to detect.
+pub(crate) async fn set_attributes(
+    State(shared): Shared_,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response<Body> {
+    let req: Attributes = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(StatusCode::BAD_REQUEST, e),
+    };
+    let now = shared.clock.now_ms();
+    let mut store = lock(&shared.store);
+    store.settle_all(now);
+    let Some(rec) = store.data.peer_conns.get_mut(&id) else {
+        return bad(StatusCode::NOT_FOUND, format!("no peer connection {id}"));
+    };
+    if let Some(b) = req.bandwidth_in_mbps {
+        rec.bandwidth_in_mbps = b;
+    }
+    if let Some(d) = req.description {
+        rec.initiator.description = d;
+    }
+    if let Some(n) = req.local_if_name {
+        rec.initiator.if_name = n;
+    }
+    if let Some(n) = req.peer_if_name {
+        rec.acceptor.if_name = n;
+    }
+    if let Some(p) = req.delete_protect {
+        rec.delete_protect = p;
+    }
+    if let Some(t) = req.tags {
+        rec.tags = t;
     }
     let view = rec.admin_view();
     shared.persist(&mut store);

@@ -131,6 +131,10 @@ impl Emulator {
                 "/__emulator/peerconns/{id}/status",
                 post(admin::force_status),
             )
+            .route(
+                "/__emulator/peerconns/{id}/attributes",
+                post(admin::set_attributes),
+            )
             .route("/__emulator/peerconns/{id}", delete(admin::delete_peerconn))
             .route(
                 "/__emulator/requests",
