@@ -9,7 +9,9 @@
 //! 2. change to value B; the changes the declaration refuses are then planned
 //!    together and must fail, each error at its own resource;
 //! 3. remove the argument (or the refused removals, which must fail likewise);
-//! 4. back to B, then empty it (`""`, `{}`) where it is a string or a map;
+//! 4. back to B; changed outside Terraform (through the emulator's admin API)
+//!    where Baidu allows it, which the next plan must undo as declared; then
+//!    empty it (`""`, `{}`) where it is a string or a map;
 //! 5. destroy (after the Prepaid terms ended, as Baidu keeps them until then).
 //!
 //! Each accepted step checks the plan's action per resource, applies that plan,
@@ -25,7 +27,7 @@ use common::provider_config::required_providers;
 use common::{each_terraform, Emulator, Terraform, TfOutput, TfWorkdir};
 use serde_json::{json, Value};
 use tfbaidu::provider::acceptor::lifecycle::BEHAVIOURS as ACCEPTOR_BEHAVIOURS;
-use tfbaidu::provider::lifecycle::{Behaviour, Effect};
+use tfbaidu::provider::lifecycle::{Behaviour, Drift, Effect};
 use tfbaidu::provider::peerconn::lifecycle::BEHAVIOURS;
 
 const INITIATOR_ID: &str = "a0000000000000000000000000000001";
@@ -699,6 +701,42 @@ fn accepted(effect: Effect) -> Option<Effect> {
     (refused(effect).is_none() && refused_at_apply(effect).is_none()).then_some(effect)
 }
 
+/// How a row's argument is changed outside Terraform.
+enum OutOfBand {
+    /// Through the emulator's attributes endpoint.
+    Attributes(Value),
+    /// DNS synchronisation closed on this side.
+    DnsClosed(&'static str),
+}
+
+/// The out-of-band change of each argument declared to drift (from B). A
+/// declared drift without a sample fails the test.
+fn drift_sample(row: &Row) -> OutOfBand {
+    match (row.kind, row.behaviour.argument) {
+        (Kind::Peerconn, "bandwidth_in_mbps") => {
+            OutOfBand::Attributes(json!({ "bandwidthInMbps": 30 }))
+        }
+        (Kind::Peerconn, "description") => {
+            OutOfBand::Attributes(json!({ "description": "console" }))
+        }
+        (Kind::Peerconn, "local_if_name") => {
+            OutOfBand::Attributes(json!({ "localIfName": "console" }))
+        }
+        (Kind::Peerconn, "peer_if_name") => {
+            OutOfBand::Attributes(json!({ "peerIfName": "console" }))
+        }
+        (Kind::Peerconn, "tags") => {
+            OutOfBand::Attributes(json!({ "tags": [{ "tagKey": "tier", "tagValue": "console" }] }))
+        }
+        (Kind::Peerconn, "delete_protect") => {
+            OutOfBand::Attributes(json!({ "deleteProtect": false }))
+        }
+        (Kind::Peerconn, "dns_sync") => OutOfBand::DnsClosed("initiator"),
+        (Kind::Acceptor, "dns_sync") => OutOfBand::DnsClosed("acceptor"),
+        (_, other) => panic!("the lifecycle matrix has no drift sample for {other}: add one"),
+    }
+}
+
 // ------------------------------------------------------------- the matrix
 
 /// Whether the row's change to B was accepted (else it stays at A).
@@ -781,10 +819,33 @@ fn run_matrix(tf: &Terraform, emu: &Emulator, fixed: &str, rows: &[Row]) {
         refused(r.behaviour.removal).unwrap_or_default()
     });
 
-    // 4. Back to B, then empty strings and maps.
+    // 4. Back to B; changed outside Terraform where Baidu allows it; then
+    // empty strings and maps.
     write(&b_or_a);
     wd.apply();
     wd.assert_plan_empty();
+    let ids = state_ids(&wd);
+    let drifting: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.behaviour.drift, Drift::Reverted(_)))
+        .collect();
+    for row in &drifting {
+        let id = &ids[&row.address()];
+        match drift_sample(row) {
+            OutOfBand::Attributes(attributes) => emu.change_out_of_band(id, &attributes),
+            OutOfBand::DnsClosed(role) => {
+                emu.admin(
+                    "POST",
+                    &format!("/__emulator/peerconns/{id}/status"),
+                    Some(&json!({ "dnsStatus": "close", "role": role })),
+                );
+            }
+        }
+    }
+    accepted_step("drift", &wd, emu, rows, |r| match r.behaviour.drift {
+        Drift::Reverted(effect) => Some(Expected::of(r, effect)),
+        _ => None,
+    });
     let emptied = |r: &Row| r.emptied.is_some();
     write(&|r| match (&r.emptied, r.behaviour.emptied) {
         (Some(e), Some(effect)) if accepted(effect).is_some() => e,

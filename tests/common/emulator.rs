@@ -221,6 +221,17 @@ impl Emulator {
         );
     }
 
+    /// Changes a peering's attributes behind Terraform's back (drift), e.g.
+    /// `{"description": "changed"}`; see `POST /__emulator/peerconns/{id}/attributes`.
+    #[track_caller]
+    pub fn change_out_of_band(&self, peerconn_id: &str, attributes: &Value) {
+        self.admin(
+            "POST",
+            &format!("/__emulator/peerconns/{peerconn_id}/attributes"),
+            Some(attributes),
+        );
+    }
+
     /// The request log.
     #[track_caller]
     pub fn requests(&self) -> Value {

@@ -29,7 +29,8 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         change: Effect::InPlace(&["OpenPeerConnSyncDNS"]),
         removal: Effect::InPlace(&["ClosePeerConnSyncDNS"]),
         emptied: None,
-        drift: Drift::Reverted(Effect::InPlace(&["ClosePeerConnSyncDNS"])),
+        // Turned off outside Terraform while configured on.
+        drift: Drift::Reverted(Effect::InPlace(&["OpenPeerConnSyncDNS"])),
     },
     Behaviour {
         argument: "timeouts.create",
