@@ -68,6 +68,30 @@ fn help_version_and_bad_flags() {
 }
 
 #[test]
+fn a_config_file_takes_timing_all_and_refuses_malformed_vpc_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |vpc: &str| {
+        format!(
+            "[timing]\nall = \"0\"\n\n[[accounts]]\nname = \"a\"\nid = \"a0000000000000000000000000000009\"\naccess_key = \"AK9\"\nsecret_key = \"SK9\"\n\n  [[accounts.vpcs]]\n  id = \"{vpc}\"\n  region = \"bj\"\n"
+        )
+    };
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, config("vpc-abc123")).unwrap();
+    let emu = EmulatorProcess::spawn(&["--config", good.to_str().unwrap()]);
+    assert!(emu.terminate());
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, config("VPC_Abc")).unwrap();
+    let out = Command::new(EmulatorProcess::binary())
+        .args(["--config", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\"VPC_Abc\" is not a VPC id"), "{stderr}");
+}
+
+#[test]
 fn a_port_in_use_is_reported_once() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

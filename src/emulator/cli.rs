@@ -42,6 +42,9 @@ OPTIONS:
     --quota-per-vpc N        Peer connections per VPC [default: 10].
     --quota-per-account N    Peer connections an account may initiate [default: 10].
     --relay-vpc VPC_ID       Mark a configured VPC as a relay (transit) VPC; repeatable.
+    --region CODE            Act as the endpoint of one region, as Baidu's are: VPCs
+                             and peerings of other regions are not found. Default:
+                             every region on one listener.
     --request-log-size N     Requests kept for GET /__emulator/requests [default: 10000].
     --quiet                  Do not log one line per request on stderr.
     -h, --help               Print this help.
@@ -61,6 +64,7 @@ pub struct CliOptions {
     pub quota_per_vpc: Option<usize>,
     pub quota_per_account: Option<usize>,
     pub relay_vpcs: Vec<String>,
+    pub region: Option<String>,
     pub request_log_size: Option<usize>,
     pub quiet: bool,
 }
@@ -78,6 +82,7 @@ impl Default for CliOptions {
             quota_per_vpc: None,
             quota_per_account: None,
             relay_vpcs: Vec::new(),
+            region: None,
             request_log_size: None,
             quiet: false,
         }
@@ -144,6 +149,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<CliCommand,
                 )?)
             }
             "--relay-vpc" => o.relay_vpcs.push(value("--relay-vpc")?),
+            "--region" => o.region = Some(value("--region")?),
             "--request-log-size" => {
                 o.request_log_size =
                     Some(number("--request-log-size", &value("--request-log-size")?)?)
@@ -192,6 +198,9 @@ pub fn build_config(o: &CliOptions) -> Result<EmulatorConfig, EmulatorError> {
     }
     if let Some(n) = o.request_log_size {
         c.request_log_size = n;
+    }
+    if let Some(r) = &o.region {
+        c.region = Some(r.clone());
     }
     c.validate()?;
     Ok(c)

@@ -30,6 +30,10 @@ pub struct EmulatorConfig {
     pub request_log_size: usize,
     /// Tolerated clock skew for request timestamps in the future, seconds.
     pub max_clock_skew_secs: i64,
+    /// Serve as the endpoint of this one region, as each of Baidu's regional
+    /// endpoints does: VPCs and peerings of other regions are not found.
+    /// All regions on one listener when absent.
+    pub region: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -43,6 +47,7 @@ impl Default for EmulatorConfig {
             state_file: None,
             request_log_size: 10_000,
             max_clock_skew_secs: 15 * 60,
+            region: None,
         }
     }
 }
@@ -266,6 +271,13 @@ impl EmulatorConfig {
                 if v.id.is_empty() || v.region.is_empty() {
                     return bad(format!("account {:?}: VPC with empty id or region", a.name));
                 }
+                if !is_vpc_id(&v.id) {
+                    return bad(format!(
+                        "account {:?}: {:?} is not a VPC id like \"vpc-a1b2c3d4e5f6\" (\"vpc-\" \
+                         and lowercase letters and digits), which is what clients will send",
+                        a.name, v.id
+                    ));
+                }
                 if !vpcs.insert(v.id.as_str()) {
                     return bad(format!("duplicate VPC id {}", v.id));
                 }
@@ -274,8 +286,29 @@ impl EmulatorConfig {
         if self.quotas.per_vpc == 0 || self.quotas.per_account == 0 {
             return bad("quotas must be at least 1".into());
         }
+        if let Some(region) = &self.region {
+            if region.is_empty()
+                || !self
+                    .accounts
+                    .iter()
+                    .flat_map(|a| &a.vpcs)
+                    .any(|v| &v.region == region)
+            {
+                return bad(format!("region {region:?} has none of the configured VPCs"));
+            }
+        }
         Ok(())
     }
+}
+
+/// `vpc-` and 1 to 32 lowercase letters and digits, as Baidu's VPC ids.
+fn is_vpc_id(id: &str) -> bool {
+    id.strip_prefix("vpc-").is_some_and(|rest| {
+        (1..=32).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 /// Who signed a request.

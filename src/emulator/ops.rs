@@ -32,6 +32,31 @@ pub struct Ctx<'a> {
     pub timing: &'a Timing,
     pub quotas: Quotas,
     pub request_id: &'a str,
+    /// The one region this endpoint serves (`None`: every region).
+    pub region: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// Whether `region` is served here.
+    fn serves(&self, region: &str) -> bool {
+        self.region.is_none_or(|r| r == region)
+    }
+
+    /// Whether the caller sees `rec` from this endpoint: it is a party to it,
+    /// with its side's VPC in a region served here (a regional endpoint does
+    /// not know other regions' peerings).
+    fn sees(&self, rec: &PeerConnRecord) -> bool {
+        [&rec.initiator, &rec.acceptor]
+            .iter()
+            .any(|side| side.account_id == self.account && self.serves(&side.region))
+    }
+
+    /// " in region R" when this endpoint serves one region, for messages.
+    fn region_note(&self) -> String {
+        self.region
+            .map(|r| format!(" in region {r}"))
+            .unwrap_or_default()
+    }
 }
 
 /// A successful answer.
@@ -176,7 +201,7 @@ fn visible<'s>(store: &'s Store, ctx: &Ctx<'_>, id: &str) -> Result<&'s PeerConn
         .data
         .peer_conns
         .get(id)
-        .filter(|r| r.involves(ctx.account))
+        .filter(|r| ctx.sees(r))
         .ok_or_else(|| ApiError::no_such_peerconn(id))
 }
 
@@ -189,7 +214,7 @@ fn visible_mut<'s>(
         .data
         .peer_conns
         .get_mut(id)
-        .filter(|r| r.involves(ctx.account))
+        .filter(|r| ctx.sees(r))
         .ok_or_else(|| ApiError::no_such_peerconn(id))
 }
 
@@ -377,8 +402,13 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     let local: &VpcInfo = ctx
         .dir
         .vpc(&local_vpc_id)
-        .filter(|v| v.account_id == ctx.account)
-        .ok_or_else(|| ApiError::vpc_not_found(&local_vpc_id, " in your account"))?;
+        .filter(|v| v.account_id == ctx.account && ctx.serves(&v.region))
+        .ok_or_else(|| {
+            ApiError::vpc_not_found(
+                &local_vpc_id,
+                format!("{} in your account", ctx.region_note()),
+            )
+        })?;
     if !ctx.dir.has_account(&peer_account) {
         return Err(ApiError::invalid_value(
             "peerAccountId",
@@ -539,8 +569,10 @@ fn list(store: &mut Store, ctx: &Ctx<'_>, query: &Query) -> Result<Outcome, ApiE
     if let Some(v) = vpc {
         ctx.dir
             .vpc(v)
-            .filter(|info| info.account_id == ctx.account)
-            .ok_or_else(|| ApiError::vpc_not_found(v, " in your account"))?;
+            .filter(|info| info.account_id == ctx.account && ctx.serves(&info.region))
+            .ok_or_else(|| {
+                ApiError::vpc_not_found(v, format!("{} in your account", ctx.region_note()))
+            })?;
     }
     let max_keys = match query.get("maxKeys").filter(|v| !v.is_empty()) {
         None => 1000,
@@ -558,7 +590,7 @@ fn list(store: &mut Store, ctx: &Ctx<'_>, query: &Query) -> Result<Outcome, ApiE
         .data
         .peer_conns
         .values()
-        .filter(|r| r.involves(ctx.account))
+        .filter(|r| ctx.sees(r))
         .filter_map(|r| match vpc {
             None => Some((r, r.default_role(ctx.account))),
             Some(v) if r.initiator.vpc_id == v => Some((r, Role::Initiator)),

@@ -261,6 +261,7 @@ async fn handle(
             timing: &timing,
             quotas: shared.quotas,
             request_id,
+            region: shared.startup.region.as_deref(),
         };
         let out = ops::execute(&mut store, &ctx, &route, query, &body)?;
         if out.mutated {

@@ -98,9 +98,11 @@ impl<'de> Deserialize<'de> for Delay {
     }
 }
 
-/// Durations of every timed transition.
+/// Durations of every timed transition. A configuration file's `[timing]`
+/// reads as a [`TimingPatch`] on the defaults, so it takes `all` too, like
+/// `--timing all=…`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "TimingPatch")]
 pub struct Timing {
     /// `creating` → `active` (same account) or → `consulting` (cross-account).
     pub creating: Delay,
@@ -149,6 +151,14 @@ pub struct TimingPatch {
     pub consult_timeout: Option<Delay>,
     /// Sets every transition except `consult_timeout` at once.
     pub all: Option<Delay>,
+}
+
+impl From<TimingPatch> for Timing {
+    fn from(patch: TimingPatch) -> Self {
+        let mut timing = Timing::default();
+        timing.apply(&patch);
+        timing
+    }
 }
 
 impl Timing {
@@ -239,5 +249,14 @@ mod tests {
         t.apply(&p);
         assert_eq!(t.creating, Delay::After(0));
         assert_eq!(t.consult_timeout, Delay::After(3_600_000));
+    }
+
+    #[test]
+    fn a_configured_timing_takes_all_and_keeps_unnamed_defaults() {
+        let t: Timing = serde_json::from_str(r#"{"all": "0", "creating": "2s"}"#).unwrap();
+        assert_eq!(t.creating, Delay::After(2_000));
+        assert_eq!(t.deleting, Delay::After(0));
+        assert_eq!(t.consult_timeout, Timing::default().consult_timeout);
+        assert!(serde_json::from_str::<Timing>(r#"{"sometimes": "1s"}"#).is_err());
     }
 }
