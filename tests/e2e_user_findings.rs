@@ -363,3 +363,67 @@ fn destroy_is_not_blocked_by_a_refused_change_or_a_vanished_request() {
         team_a.destroy();
     });
 }
+
+/// An emulator acting as one region's endpoint, as Baidu's are, catches a
+/// provider alias pointed at the wrong region (the multi-region listener
+/// would accept it and Baidu would not).
+#[test]
+fn a_regional_emulator_catches_a_provider_in_the_wrong_region() {
+    let emu = Emulator::start_with(&["--timing", "all=200ms", "--quiet", "--region", "gz"]);
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let wd = TfWorkdir::new(tf);
+        let config = |local: &str, peer: &str| {
+            format!(
+                "{}{}resource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{local}\"\n  peer_vpc_id       = \"{peer}\"\n  peer_region       = \"bj\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\n",
+                required_providers(),
+                provider_block(&INITIATOR, "gz", emu.endpoint(), None)
+            )
+        };
+        // A bj VPC through the gz endpoint: not found there, as on Baidu.
+        wd.write(
+            "main.tf",
+            &config(INITIATOR.vpc("bj", 0), INITIATOR.vpc("bj", 1)),
+        );
+        let out = wd.apply_with(&[]);
+        out.assert_failure();
+        out.assert_says("Vpc.VpcNotFound");
+        out.assert_says("in region gz");
+        // The gz VPC is served, and the plan knew its region.
+        wd.write(
+            "main.tf",
+            &config(INITIATOR.vpc("gz", 0), INITIATOR.vpc("bj", 0)),
+        );
+        let plan = wd.plan_json(&[]);
+        let after = &plan.resource_change("baidu_peerconn.pc")["change"]["after"];
+        assert_eq!(after["local_region"], Value::String("gz".into()), "{after}");
+        wd.apply_with(&["tfplan"]).assert_success();
+        wd.assert_plan_empty();
+        wd.destroy();
+    });
+
+    // The emulator's default listener serves every region: the same mistake
+    // creates the peering, and the provider says what is wrong (and keeps
+    // the peering in the state) instead of an inconsistent result.
+    let everywhere = emulator();
+    each_terraform(|tf| {
+        everywhere.reset();
+        let wd = TfWorkdir::new(tf);
+        wd.write(
+            "main.tf",
+            &format!(
+                "{}{}{}",
+                required_providers(),
+                provider_block(&INITIATOR, "gz", everywhere.endpoint(), None),
+                peering("")
+            ),
+        );
+        let out = wd.apply_with(&[]);
+        out.assert_failure();
+        out.assert_says("The local VPC is in another region");
+        out.assert_not_contains("inconsistent result");
+        assert!(wd.state_resource("baidu_peerconn.pc")["values"]["id"].is_string());
+        wd.destroy();
+    });
+}

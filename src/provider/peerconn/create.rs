@@ -106,7 +106,11 @@ pub(super) async fn create<D>(
     let mut base = req.planned.clone();
     base.set_attr(ID, Value::string(&id));
     match fetch_views(client, &id, &call_options(ctx)).await {
-        Ok(Some(views)) => Some(state_of(&base, &views)),
+        Ok(Some(views)) => {
+            let state = state_of(&base, &views);
+            check_local_region(&id, req.planned, &state, diags);
+            Some(state)
+        }
         Ok(None) => {
             diags.push(Diagnostic::error(
                 "Peering connection vanished",
@@ -122,6 +126,36 @@ pub(super) async fn create<D>(
                 &scope,
             );
             Some(salvage_state(ctx, client, req.planned, &id).await)
+        }
+    }
+}
+
+/// The plan says the local VPC is in the provider's region, as it must be
+/// on Baidu (one endpoint per region). An endpoint serving every region (the
+/// emulator's default) can create a peering elsewhere: say so plainly
+/// instead of leaving Terraform to report an inconsistent result. The
+/// peering is still recorded (tainted), so nothing is orphaned.
+fn check_local_region(id: &str, planned: &Value, state: &Value, diags: &mut Diagnostics) {
+    let region = |v: &Value| {
+        v.get_attr(LOCAL_REGION)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if let (Some(provider_region), Some(actual)) = (region(planned), region(state)) {
+        if provider_region != actual {
+            diags.push(
+                Diagnostic::error(
+                    "The local VPC is in another region",
+                    format!(
+                        "Peering connection {id} was created, but its local VPC is in region \
+                         {actual:?} while this provider is configured for {provider_region:?}. \
+                         Baidu's endpoints are regional, so on Baidu this create would fail: \
+                         use a provider (alias) with region = {actual:?} for this resource. \
+                         The peering is kept in the state and will be replaced."
+                    ),
+                )
+                .at(path(LOCAL_VPC_ID)),
+            );
         }
     }
 }

@@ -46,6 +46,9 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
                 plan.set_planned(&path(name), Value::Null);
             }
         }
+        // Baidu's endpoints are regional: the local VPC is in the provider's
+        // region, so the plan can show it instead of "known after apply".
+        plan.set_planned(&path(LOCAL_REGION), Value::string(provider_region));
     }
 
     let prior_status = plan
