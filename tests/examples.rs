@@ -3,10 +3,10 @@
 //! clean, and the layout the docs and the registry expect is complete. The scenario
 //! folders also apply against the emulator, plan empty afterwards and destroy.
 //!
-//! Folders under `examples/resources/` and `examples/data-sources/` are documentation
-//! snippets without a `terraform { required_providers }` block; the test adds one (source
-//! `baidu/baidu`) as a user's configuration would have it. Files with an `import {}` block
-//! need Terraform 1.5 and are left out on older clients.
+//! Every folder declares `required_providers` (the snippet folders in a `versions.tf`
+//! beside the snippet the docs show), so a folder copied as it is installs this provider
+//! rather than `hashicorp/baidu`. Files with an `import {}` block need Terraform 1.5 and
+//! are left out on older clients.
 
 mod common;
 
@@ -106,8 +106,6 @@ fn cli_config_both_hosts() -> String {
     )
 }
 
-const SNIPPET_REQUIRED_PROVIDERS: &str = "terraform {\n  required_providers {\n    baidu = {\n      source = \"baidu/baidu\"\n    }\n  }\n}\n";
-
 #[test]
 fn the_documented_example_files_exist() {
     let missing: Vec<&str> = REQUIRED_FILES
@@ -197,8 +195,15 @@ fn every_example_validates_on_every_terraform() {
                 }
                 wd.write(file, text);
             }
-            if !files.iter().any(|(_, t)| t.contains("required_providers")) {
-                wd.write("zz_test_required_providers.tf", SNIPPET_REQUIRED_PROVIDERS);
+            if !files
+                .iter()
+                .any(|(_, t)| t.contains("required_providers") && t.contains("baidu/baidu"))
+            {
+                failures.push(format!(
+                    "{name}: no required_providers block with source baidu/baidu (copied as it \
+                     is, the folder would install hashicorp/baidu)"
+                ));
+                continue;
             }
             if !skipped.is_empty() {
                 eprintln!("{name}: {skipped:?} need Terraform >= 1.5, left out on {tf}");
