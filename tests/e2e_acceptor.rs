@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::provider_config::emulator_providers;
+use common::provider_config::{emulator_providers, provider_block, required_providers};
 use common::{each_terraform, Emulator, TfWorkdir, INITIATOR, PEER};
 use serde_json::{json, Value};
 
@@ -259,8 +259,22 @@ fn reject_ends_in_consult_failed_and_the_initiator_is_replaced_not_duplicated() 
         let gz_initiator = initiator_block(INITIATOR.vpc("gz", 0), PEER.vpc("gz", 0), "gz");
         let reject = acceptor_block("baidu_peerconn.pc.id", "  action       = \"reject\"\n");
 
-        // Request and rejection in one apply (the acceptor waits for the id).
-        wd.write("main.tf", &config(endpoint, &[&gz_initiator, &reject]));
+        // Request and rejection in one apply (the acceptor waits for the id),
+        // both accounts through their gz endpoints: the VPCs are in gz.
+        let gz_config = |blocks: &[&str]| {
+            let mut hcl = format!(
+                "{}\n{}\n{}",
+                required_providers(),
+                provider_block(&INITIATOR, "gz", endpoint, None),
+                provider_block(&PEER, "gz", endpoint, Some("peer"))
+            );
+            for b in blocks {
+                hcl.push('\n');
+                hcl.push_str(b);
+            }
+            hcl
+        };
+        wd.write("main.tf", &gz_config(&[&gz_initiator, &reject]));
         wd.apply();
         let id = state_str(&wd, INITIATOR_ADDR, "id");
         assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "consult_failed");
