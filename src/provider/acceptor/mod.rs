@@ -81,9 +81,9 @@ fn forget_warning(diags: &mut Diagnostics, id: &str) {
         "The peering connection is not deleted",
         format!(
             "Destroying baidu_peerconn_acceptor only removes it from the Terraform state: \
-             peering connection {id} keeps existing, and its acceptance (or rejection) stands. \
-             Only the initiator account can delete the peering, by destroying its \
-             baidu_peerconn."
+             peering connection {id} keeps existing, and its acceptance (or rejection) stands, \
+             unless the initiator account deletes it (by destroying its baidu_peerconn, which \
+             may be part of this same run): only the initiator can delete a peering."
         ),
     );
 }

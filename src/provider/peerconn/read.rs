@@ -123,9 +123,9 @@ pub(super) async fn read<D>(
         }
         Ok(None) => {
             diags.push(Diagnostic::warning(
-                "Peering connection deleted outside Terraform",
+                "Peering connection no longer exists",
                 format!(
-                    "The peering connection {id} no longer exists: it was deleted outside Terraform. It is removed from the state and will be re-created by the next apply."
+                    "The peering connection {id} no longer exists: it was deleted outside Terraform, or by a destroy that was interrupted after Baidu had accepted the deletion. It is removed from the state and will be re-created by the next apply if the configuration still has it."
                 ),
             ));
             None
