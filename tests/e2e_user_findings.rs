@@ -427,3 +427,62 @@ fn a_regional_emulator_catches_a_provider_in_the_wrong_region() {
         wd.destroy();
     });
 }
+
+/// Two pipelines, one requesting and one rejecting, looped: every apply of
+/// the initiator filed the request again. The warning now says what to do,
+/// and `on_rejection = "fail"` stops with an error instead.
+#[test]
+fn a_rejected_request_is_requested_again_or_stops_with_an_error() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let wd = TfWorkdir::new(tf);
+        let config = |on_rejection: &str| {
+            format!(
+                "{}{}resource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"bj\"\n  peer_account_id   = \"{}\"\n{on_rejection}  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\n",
+                required_providers(),
+                provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+                INITIATOR.vpc("bj", 0),
+                PEER.vpc("bj", 0),
+                PEER.account_id
+            )
+        };
+        wd.write("main.tf", &config(""));
+        wd.apply();
+        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        emu.force_status(&id, "consult_failed");
+
+        // The default asks again, and the warning says how to stop that.
+        let plan = wd.plan_json(&[]);
+        assert_eq!(plan.actions("baidu_peerconn.pc"), ["delete", "create"]);
+        plan.plan.assert_says("on_rejection = \"fail\"");
+
+        // "fail": the plan warns, the apply fails with what to do, nothing is requested.
+        wd.write("main.tf", &config("  on_rejection      = \"fail\"\n"));
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_says("Peering request rejected");
+        plan.assert_not_contains("must be replaced");
+        let creates = |emu: &Emulator| {
+            emu.requests()["requests"].as_array().map_or(0, |all| {
+                all.iter()
+                    .filter(|r| r["operation"] == "CreatePeerConn")
+                    .count()
+            })
+        };
+        let before = creates(&emu);
+        let apply = wd.apply_with(&[]);
+        apply.assert_failure();
+        apply.assert_says("Peering request rejected");
+        apply.assert_says("Ask the peer account to accept a new request");
+        assert_eq!(creates(&emu), before, "a rejected request was filed again");
+        assert_eq!(
+            wd.state_resource("baidu_peerconn.pc")["values"]["id"],
+            Value::String(id.clone())
+        );
+        wd.destroy();
+    });
+}

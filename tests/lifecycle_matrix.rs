@@ -250,6 +250,11 @@ fn row(behaviour: &'static Behaviour, pools: &mut Pools) -> Row {
             set(&mut b, &[(arg, q("rg-b"))]);
             empty = Some(q(""));
         }
+        "on_rejection" => {
+            set(&mut a, &[(arg, q("request_again"))]);
+            set(&mut b, &[(arg, q("fail"))]);
+            empty = Some(q(""));
+        }
         "delete_protect" | "dns_sync" => {
             set(&mut a, &[(arg, "false".into())]);
             set(&mut b, &[(arg, "true".into())]);

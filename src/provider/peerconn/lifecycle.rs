@@ -117,6 +117,13 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         drift: Drift::Impossible,
     },
     Behaviour {
+        argument: "on_rejection",
+        change: Effect::StoredOnly,
+        removal: Effect::StoredOnly,
+        emptied: Some(Effect::Refused("Invalid attribute value")),
+        drift: Drift::Impossible,
+    },
+    Behaviour {
         argument: "timeouts.create",
         change: Effect::StoredOnly,
         removal: Effect::StoredOnly,

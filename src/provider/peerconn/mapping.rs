@@ -135,6 +135,10 @@ pub fn state_from_views(base: &Value, initiator: &PeerConn, acceptor: Option<&Pe
         Value::bool(dns_sync_enabled(initiator.dns_status.as_ref())),
     );
     set(TAGS, tags_value(initiator));
+    // Not Baidu's: kept from the prior state, the default after an import.
+    if base.get_attr(ON_REJECTION).is_none_or(Value::is_null) {
+        set(ON_REJECTION, Value::string(REQUEST_AGAIN));
+    }
     set(
         DESCRIPTION,
         optional_string(&initiator.description, base.get_attr(DESCRIPTION)),

@@ -63,7 +63,27 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
             .and_then(Value::as_str)
             .map(str::to_owned),
     ) {
-        if classify_status(status) == StatusClass::NeedsReplacement
+        let fail_on_rejection = *status == PeerConnStatus::ConsultFailed
+            && plan
+                .planned()
+                .and_then(|p| p.get_attr(ON_REJECTION))
+                .and_then(Value::as_str)
+                == Some(FAIL);
+        if classify_status(status) == StatusClass::NeedsReplacement && fail_on_rejection {
+            // Planned as a change (the status unknown), so the apply runs
+            // and fails: an error here would block `terraform destroy`.
+            plan.mark_unknown(&path(STATUS));
+            diags.push(
+                Diagnostic::warning(
+                    "Peering request rejected",
+                    format!(
+                        "{} The apply will fail (on_rejection = \"{FAIL}\").",
+                        rejection_advice(&id)
+                    ),
+                )
+                .at(path(STATUS)),
+            );
+        } else if classify_status(status) == StatusClass::NeedsReplacement
             && plan.force_replace(path(STATUS))
         {
             diags.push(
@@ -194,10 +214,23 @@ fn keep_unaffected_computed_values(plan: &mut PlanChange<'_>) {
     }
 }
 
+/// What a rejected request means and what to do, for the plan and the apply.
+pub(super) fn rejection_advice(id: &str) -> String {
+    format!(
+        "The peer account rejected peering request {id} (or did not answer within 7 days). \
+         Ask the peer account to accept a new request, then set on_rejection = \
+         \"{REQUEST_AGAIN}\" (or run terraform apply -replace) to request again; or remove \
+         this resource if the peering is not wanted."
+    )
+}
+
 fn status_advice(status: &PeerConnStatus) -> &'static str {
     match status {
         PeerConnStatus::ConsultFailed => {
-            "The peer account rejected the request or did not accept it within 7 days."
+            "The peer account rejected the request or did not accept it within 7 days. If it \
+             rejects on purpose (another team's pipeline, say), each apply requests again: \
+             remove this resource or agree with the peer account, or set on_rejection = \
+             \"fail\" to stop with an error instead."
         }
         PeerConnStatus::Expired => "Its prepaid term ended; renewing would have kept it.",
         PeerConnStatus::Down => "Baidu reports it down.",

@@ -28,6 +28,11 @@ pub const RESOURCE_GROUP_ID: &str = "resource_group_id";
 pub const DELETE_PROTECT: &str = "delete_protect";
 pub const DNS_SYNC: &str = "dns_sync";
 pub const TIMEOUTS: &str = "timeouts";
+pub const ON_REJECTION: &str = "on_rejection";
+/// `on_rejection`: a rejected request is replaced by a new one (the default).
+pub const REQUEST_AGAIN: &str = "request_again";
+/// `on_rejection`: a rejected request makes the apply fail.
+pub const FAIL: &str = "fail";
 pub const ROLE: &str = "role";
 pub const STATUS: &str = "status";
 pub const DNS_STATUS: &str = "dns_status";
@@ -279,6 +284,20 @@ pub fn schema() -> Schema {
                 ),
         )
         .attribute(
+            Attribute::string(ON_REJECTION)
+                .default(Value::string(REQUEST_AGAIN))
+                .validate(validators::one_of_strings(&[REQUEST_AGAIN, FAIL]))
+                .markdown_description(format!(
+                    "What a cross-account request the peer account rejected (status \
+                     `consult_failed`, also reached when it was not answered within 7 days) \
+                     means for the next plan. `\"{REQUEST_AGAIN}\"` (the default) replaces it \
+                     with a new request, with a warning. `\"{FAIL}\"` keeps it and makes the \
+                     apply fail with what to do, so that two automated pipelines, one \
+                     requesting and one rejecting, do not loop. Stored only: changing it makes \
+                     no API call."
+                )),
+        )
+        .attribute(
             Attribute::string(ROLE)
                 .computed()
                 .use_state_for_unknown()
@@ -401,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn names_are_the_issues() {
+    fn names_are_the_documented_attributes() {
         let s = schema();
         let mut names: Vec<&str> = s.block.attributes.iter().map(|a| a.name.as_str()).collect();
         names.sort_unstable();
@@ -420,6 +439,7 @@ mod tests {
                 LOCAL_IF_NAME,
                 LOCAL_REGION,
                 LOCAL_VPC_ID,
+                ON_REJECTION,
                 PEER_ACCOUNT_ID,
                 PEER_IF_NAME,
                 PEER_REGION,

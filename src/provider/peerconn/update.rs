@@ -100,6 +100,17 @@ pub(super) async fn update<D>(
         .and_then(Value::as_str)
         .map(PeerConnStatus::from);
     let mut refusals = Diagnostics::new();
+    let fail_on_rejection =
+        req.planned.get_attr(ON_REJECTION).and_then(Value::as_str) == Some(FAIL);
+    if status == Some(PeerConnStatus::ConsultFailed) && fail_on_rejection {
+        refusals.push(
+            Diagnostic::error(
+                "Peering request rejected",
+                super::plan::rejection_advice(id),
+            )
+            .at(path(STATUS)),
+        );
+    }
     super::rules::check_change(&planned, &prior, status.as_ref(), &mut refusals);
     if refusals.has_errors() {
         diags.append(&mut refusals);
