@@ -205,6 +205,8 @@ impl ErrorScope {
             facts.push(format!("peering connection: {id}"));
         }
         if let Some(rid) = request_id {
+            // Named once, among the facts: not also inside the client's message.
+            detail = detail.replace(&format!(" (request id {rid})"), "");
             facts.push(format!("Baidu request id: {rid}"));
         }
         if !facts.is_empty() {
@@ -518,7 +520,12 @@ mod tests {
         assert!(d
             .detail
             .contains("peering connection: peerconn-abc123def456"));
-        assert!(d.detail.contains("Baidu request id: req-42"));
+        assert!(
+            d.detail.contains("Baidu request id: req-42"),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.detail.matches("req-42").count(), 1, "{}", d.detail);
         assert_eq!(
             d.attribute,
             Some(AttributePath::root().attr("bandwidth_in_mbps"))
@@ -559,7 +566,12 @@ mod tests {
         };
         let d = wait_error_diagnostic("x", "The peering", &poll, goal, &scope);
         assert!(d.detail.contains("last seen status: updating"));
-        assert!(d.detail.contains("Baidu request id: req-42"));
+        assert!(
+            d.detail.contains("Baidu request id: req-42"),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.detail.matches("req-42").count(), 1, "{}", d.detail);
     }
 
     #[tokio::test]
