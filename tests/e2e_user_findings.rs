@@ -356,8 +356,12 @@ fn destroy_is_not_blocked_by_a_refused_change_or_a_vanished_request() {
         let plan = team_b.run_ok(&["plan", "-input=false", "-no-color"]);
         plan.assert_says("Peering connection no longer exists");
 
-        // Neither stops team B's destroy.
-        team_b.destroy();
+        // Neither stops team B's destroy, which says once that the peering stays.
+        let destroyed = team_b.destroy();
+        let said = format!("{}{}", destroyed.stdout, destroyed.stderr)
+            .matches(&format!("{kept} keeps existing"))
+            .count();
+        assert_eq!(said, 1, "{destroyed}");
         let listed = team_b.run_ok(&["state", "list", "-no-color"]);
         assert!(listed.stdout.trim().is_empty(), "{listed}");
         team_a.destroy();

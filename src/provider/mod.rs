@@ -38,6 +38,19 @@ pub struct ProviderData {
     pub settings: ProviderSettings,
     /// Signed API client for `settings` (region, endpoint, credentials).
     pub client: BaiduClient,
+    /// The client plans destroys through the provider (Terraform ≥ 1.3),
+    /// so a warning given while planning a destroy is not repeated at apply.
+    pub plans_destroys: bool,
+}
+
+/// Whether Terraform `version` (e.g. "1.11.4") asks the provider to plan
+/// destroys, which it does from 1.3 on; unknown versions count as older.
+pub fn plans_destroys(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    matches!(
+        (parts.next().flatten(), parts.next().flatten()),
+        (Some(major), Some(minor)) if (major, minor) >= (1, 3)
+    )
 }
 
 /// The `baidu` provider.
@@ -101,7 +114,11 @@ impl Provider for BaiduProvider {
                     session_token = settings.session_token.is_some(),
                     "provider configured"
                 );
-                Some(ProviderData { settings, client })
+                Some(ProviderData {
+                    settings,
+                    client,
+                    plans_destroys: plans_destroys(req.terraform_version),
+                })
             }
             Err(e) => {
                 diags.error(
@@ -145,4 +162,23 @@ fn register_secret(secret: &str) {
 /// its environment fallbacks from the process environment.
 pub fn grpc_service() -> Result<GrpcProvider<BaiduProvider>, FrameworkError> {
     GrpcProvider::new(BaiduProvider::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plans_destroys;
+
+    #[test]
+    fn destroys_are_planned_from_terraform_1_3_on() {
+        for (version, planned) in [
+            ("1.0.3", false),
+            ("1.2.9", false),
+            ("1.3.0", true),
+            ("1.15.5", true),
+            ("2.0.0", true),
+            ("", false),
+        ] {
+            assert_eq!(plans_destroys(version), planned, "{version:?}");
+        }
+    }
 }

@@ -409,7 +409,11 @@ pub fn offline_context(type_name: &str) -> Context<crate::provider::ProviderData
         config::resolve(&config::schema().empty_value(), &env).expect("settings");
     let client = crate::baidu::BaiduClient::new(settings.client_config()).expect("client");
     Context::new(
-        std::sync::Arc::new(crate::provider::ProviderData { settings, client }),
+        std::sync::Arc::new(crate::provider::ProviderData {
+            settings,
+            client,
+            plans_destroys: false,
+        }),
         tokio_util::sync::CancellationToken::new(),
         None,
         type_name,

@@ -370,7 +370,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
 
     async fn delete(
         &self,
-        _ctx: &Context<ProviderData>,
+        ctx: &Context<ProviderData>,
         req: DeleteRequest<'_>,
         diags: &mut Diagnostics,
     ) {
@@ -379,7 +379,10 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             peer_conn_id = id,
             "forgetting the acceptor; the peering stays"
         );
-        forget_warning(diags, id);
+        // Terraform >= 1.3 showed it when planning the destroy already.
+        if !ctx.provider().plans_destroys {
+            forget_warning(diags, id);
+        }
     }
 
     async fn import(
