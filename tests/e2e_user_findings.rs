@@ -490,3 +490,46 @@ fn a_rejected_request_is_requested_again_or_stops_with_an_error() {
         wd.destroy();
     });
 }
+
+/// A plan of creates alone called no API, so wrong credentials or a dead
+/// endpoint surfaced only at apply: one signed read at configuration time
+/// now catches them (and can be skipped).
+#[test]
+fn wrong_credentials_fail_the_plan_and_a_dead_endpoint_warns() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        let wd = TfWorkdir::new(tf);
+        let config = |endpoint: &str, secret: &str, extra: &str| {
+            format!(
+                "{}provider \"baidu\" {{\n  region     = \"bj\"\n  endpoint   = \"{endpoint}\"\n  access_key = \"{}\"\n  secret_key = \"{secret}\"\n{extra}}}\n{}",
+                required_providers(),
+                INITIATOR.access_key,
+                peering("")
+            )
+        };
+        wd.write("main.tf", &config(emu.endpoint(), "not-the-secret-key", ""));
+        let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+        plan.assert_failure();
+        plan.assert_says("Baidu refused the provider's credentials");
+        plan.assert_says("skip_credentials_validation");
+        plan.assert_not_contains("not-the-secret-key");
+
+        wd.write(
+            "main.tf",
+            &config(
+                emu.endpoint(),
+                "not-the-secret-key",
+                "  skip_credentials_validation = true\n",
+            ),
+        );
+        wd.run_ok(&["plan", "-input=false", "-no-color"]);
+
+        // Nothing listens on port 9 of loopback.
+        wd.write(
+            "main.tf",
+            &config("http://127.0.0.1:9", INITIATOR.secret_key, ""),
+        );
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_says("Cannot check the provider's credentials");
+    });
+}

@@ -123,11 +123,12 @@ async fn schema_has_the_optional_arguments_each_with_its_variable() {
             "region",
             "secret_key",
             "session_token",
+            "skip_credentials_validation",
             "skip_region_validation"
         ]
     );
     for a in &block.attributes {
-        let ty: &[u8] = if a.name == "skip_region_validation" {
+        let ty: &[u8] = if a.name.starts_with("skip_") {
             br#""bool""#
         } else {
             br#""string""#
@@ -221,10 +222,12 @@ async fn configure_resolves_environment_fallbacks() {
         (ENV_SESSION_TOKEN, "token"),
         (ENV_REGION, "gz"),
         (ENV_ENDPOINT, "http://127.0.0.1:65535"),
+        // Nothing listens there: this test is about resolution, not the check.
+        ("BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION", "true"),
     ]);
     let diags = configure(&svc, &[]).await;
     assert!(diags.is_empty(), "{diags:?}");
-    let explicit = service(&[]);
+    let explicit = service(&[("BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION", "true")]);
     let diags = configure(
         &explicit,
         &[

@@ -24,6 +24,7 @@ pub const SESSION_TOKEN: &str = "session_token";
 pub const REGION: &str = "region";
 pub const ENDPOINT: &str = "endpoint";
 pub const SKIP_REGION_VALIDATION: &str = "skip_region_validation";
+pub const SKIP_CREDENTIALS_VALIDATION: &str = "skip_credentials_validation";
 
 pub const ENV_ACCESS_KEY: &str = "BAIDUCLOUD_ACCESS_KEY";
 pub const ENV_SECRET_KEY: &str = "BAIDUCLOUD_SECRET_KEY";
@@ -31,6 +32,7 @@ pub const ENV_SESSION_TOKEN: &str = "BAIDUCLOUD_SESSION_TOKEN";
 pub const ENV_REGION: &str = "BAIDUCLOUD_REGION";
 pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
 pub const ENV_SKIP_REGION_VALIDATION: &str = "BAIDUCLOUD_SKIP_REGION_VALIDATION";
+pub const ENV_SKIP_CREDENTIALS_VALIDATION: &str = "BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION";
 /// `true`/`1`/`yes` permits a plain-http endpoint on a non-loopback host
 /// (refused otherwise: signed requests and session tokens would travel in
 /// clear text). Deliberately not a provider argument, so a module cannot
@@ -169,6 +171,17 @@ pub fn schema() -> Schema {
                      {ENV_REGION}, then \"{DEFAULT_REGION}\"."
                 ))
                 .validate(region_format()),
+        )
+        .attribute(
+            Attribute::bool(SKIP_CREDENTIALS_VALIDATION)
+                .optional()
+                .description(format!(
+                    "Skip the one signed read (a list of at most one peering) the provider \
+                     makes when it is configured, which turns refused credentials into an \
+                     error at plan time, and an unreachable endpoint into a warning, instead \
+                     of failures at apply. Default false. Falls back to \
+                     {ENV_SKIP_CREDENTIALS_VALIDATION}."
+                )),
         )
         .attribute(Attribute::bool(SKIP_REGION_VALIDATION).optional().description(format!(
             "Accept a `region` that is not one of the region codes this provider knows ({}), \
@@ -341,6 +354,8 @@ pub struct ProviderSettings {
     pub endpoint: Option<String>,
     /// [`ENV_ALLOW_INSECURE_HTTP`] was set: plain http off loopback is permitted.
     pub allow_insecure_http: bool,
+    /// Check the credentials with one signed read when configured.
+    pub validate_credentials: bool,
 }
 
 impl ProviderSettings {
@@ -475,6 +490,10 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             region,
             endpoint: endpoint.map(|e| e.trim().to_owned()),
             allow_insecure_http: insecure_http_allowed(env),
+            validate_credentials: match config.get_attr(SKIP_CREDENTIALS_VALIDATION) {
+                Some(Value::Bool(skip)) => !skip,
+                _ => !env_flag(env, ENV_SKIP_CREDENTIALS_VALIDATION),
+            },
         }),
         // Both were reported missing above.
         _ => Err(diags),
@@ -500,6 +519,7 @@ mod tests {
             REGION,
             ENDPOINT,
             SKIP_REGION_VALIDATION,
+            SKIP_CREDENTIALS_VALIDATION,
         ]
         .iter()
         .map(|n| ((*n).to_owned(), Value::Null))

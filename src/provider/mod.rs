@@ -10,6 +10,7 @@ pub mod config;
 pub mod data_sources;
 pub mod lifecycle;
 pub mod peerconn;
+pub mod preflight;
 pub mod refusal;
 pub mod regions;
 pub mod shared;
@@ -107,6 +108,12 @@ impl Provider for BaiduProvider {
         }
         match BaiduClient::new(settings.client_config()) {
             Ok(client) => {
+                if settings.validate_credentials {
+                    preflight::check_credentials(&client, diags).await;
+                    if diags.has_errors() {
+                        return None;
+                    }
+                }
                 tracing::info!(
                     region = %settings.region,
                     endpoint = %client.endpoint(),
