@@ -288,6 +288,31 @@ fn an_acceptor_plan_shows_the_request_it_answers() {
         }
         team_b.apply_with(&["tfplan"]).assert_success();
         team_b.assert_plan_empty();
+
+        // Turning DNS on can change only the DNS status: nothing else is
+        // "known after apply".
+        team_b.write(
+            "main.tf",
+            &format!(
+                "{}{}resource \"baidu_peerconn_acceptor\" \"acc\" {{\n  peer_conn_id = \"{id}\"\n  action       = \"accept\"\n  dns_sync     = true\n}}\n",
+                required_providers(),
+                provider_block(&PEER, "bj", emu.endpoint(), None)
+            ),
+        );
+        let plan = team_b.plan_json(&[]);
+        let change = plan.resource_change("baidu_peerconn_acceptor.acc");
+        let unknown: Vec<&String> = change["change"]["after_unknown"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, v)| **v == Value::Bool(true))
+                    .map(|(k, _)| k)
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(unknown, ["dns_status"], "{tf}: {change}");
+        team_b.apply_with(&["tfplan"]).assert_success();
+        team_b.assert_plan_empty();
         team_b.destroy();
         team_a.destroy();
     });

@@ -76,6 +76,34 @@ async fn after_failed_answer(
         .map(|pc| state::with_view(planned, &pc))
 }
 
+/// The mirrored values an update of this resource cannot change: all but
+/// `status` when the answer changes and `dns_status` when `dns_sync` does.
+/// The plan shows them as they are instead of "known after apply", and the
+/// apply records them as planned (a change the initiator makes meanwhile is
+/// read by the next refresh), so the two agree.
+fn unaffected_mirror(prior: &Value, planned: &Value) -> Vec<&'static str> {
+    let action_changes = state::action_of(planned) != state::action_of(prior);
+    let dns_changes = bool_at(planned, DNS_SYNC) != bool_at(prior, DNS_SYNC);
+    schema::MIRROR
+        .iter()
+        .copied()
+        .filter(|name| !(action_changes && *name == STATUS))
+        .filter(|name| !(dns_changes && *name == "dns_status"))
+        .collect()
+}
+
+fn keep_what_the_update_cannot_change(plan: &mut PlanChange<'_>, prior: &Value) {
+    let Some(planned) = plan.planned().cloned() else {
+        return;
+    };
+    for name in unaffected_mirror(prior, &planned) {
+        if planned.get_attr(name).is_some_and(Value::is_unknown) {
+            let value = prior.get_attr(name).cloned().unwrap_or(Value::Null);
+            plan.set_planned(&path(name), value);
+        }
+    }
+}
+
 fn forget_warning(diags: &mut Diagnostics, id: &str) {
     diags.warning(
         "The peering connection is not deleted",
@@ -216,7 +244,11 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         // (see `provider::refusal`); the apply refuses the same changes.
         let mut refusals = Diagnostics::new();
         match plan.prior() {
-            Some(prior) => Self::check_update(prior, planned, &mut refusals),
+            Some(prior) => {
+                let prior = prior.clone();
+                Self::check_update(&prior, planned, &mut refusals);
+                keep_what_the_update_cannot_change(plan, &prior);
+            }
             None => {
                 let planned = planned.clone();
                 if let Some(request) = Self::check_create(ctx, &planned, &mut refusals).await {
@@ -360,7 +392,15 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             }
         }
         match ops::acceptor_view(ctx, client, id).await {
-            Ok(pc) => Some(state::with_view(req.planned, &pc)),
+            Ok(pc) => {
+                let mut state = state::with_view(req.planned, &pc);
+                for name in unaffected_mirror(req.prior, req.planned) {
+                    if let Some(planned) = req.planned.get_attr(name).filter(|v| v.is_known()) {
+                        state.set_attr(name, planned.clone());
+                    }
+                }
+                Some(state)
+            }
             Err(failure) => {
                 failure.report(diags);
                 None
