@@ -471,47 +471,12 @@ impl BaiduClient {
     }
 }
 
-/// Polls in a row that may fail with a retryable error (each already retried by
-/// the client) before a wait gives up. A wait runs for minutes and makes many
-/// polls; without this, one unlucky GET (a 5xx or throttling outlasting the
-/// client's retries) ended the wait with an error while the peering was fine,
-/// and the caller tainted it (found by tests/reliability_soak.rs).
-const TRANSIENT_POLL_FAILURES: u32 = 3;
-
-/// The pause after a poll failed transiently, before the next try.
-const TRANSIENT_POLL_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Runs `poll`, again after a pause while it fails with a retryable error, up
-/// to [`TRANSIENT_POLL_FAILURES`] times in a row and within `limits`.
-async fn poll_tolerating_transient_errors<T, F, Fut>(
-    limits: &crate::baidu::retry::Limits,
-    mut poll: F,
-) -> Result<T, ClientError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, ClientError>>,
-{
-    let mut failures = 0;
-    loop {
-        match poll().await {
-            Err(error) if error.is_retryable() && failures < TRANSIENT_POLL_FAILURES => {
-                failures += 1;
-                tracing::debug!(%error, failures, "poll failed transiently, polling again");
-                if limits.sleep(TRANSIENT_POLL_PAUSE).await.is_err() {
-                    return Err(error);
-                }
-            }
-            other => return other,
-        }
-    }
-}
-
 impl BaiduClient {
     /// Polls one side's status until it is in `target` or `failure`, within the
     /// limits of `wait` (each GET is also cut short by them). A peering that no
     /// longer exists reads as [`PeerConnStatus::Deleted`] (so a delete waits for
     /// `[Deleted]`), one without a status as `Other("")`. A poll failing with a
-    /// retryable error is tried again a few times before the wait gives up.
+    /// retryable error (an outage, throttling) is polled past until the wait's deadline.
     pub async fn wait_peerconn_status(
         &self,
         id: &str,
@@ -525,16 +490,19 @@ impl BaiduClient {
             limits: wait.limits.clone(),
         };
         let (opts, role) = (&opts, &role);
-        wait_for_status(wait, target, failure, || async move {
-            let found = poll_tolerating_transient_errors(&opts.limits, || {
-                self.find_peerconn(id, role.clone(), opts)
-            })
-            .await?;
-            Ok(match found {
-                None => PeerConnStatus::Deleted,
-                Some(pc) => pc.status.unwrap_or(PeerConnStatus::Other(String::new())),
-            })
-        })
+        wait_for_status(
+            wait,
+            target,
+            failure,
+            || async move {
+                let found = self.find_peerconn(id, role.clone(), opts).await?;
+                Ok(match found {
+                    None => PeerConnStatus::Deleted,
+                    Some(pc) => pc.status.unwrap_or(PeerConnStatus::Other(String::new())),
+                })
+            },
+            ClientError::is_retryable,
+        )
         .await
     }
 
@@ -542,7 +510,7 @@ impl BaiduClient {
     /// open: target `[Open]` through `wait`/`syncing`; close: target `[Close]`
     /// through `closing`). A missing status reads as `Other("")`; a vanished
     /// peering ends the wait with a not-found poll error; retryable poll
-    /// failures are tried again as in [`Self::wait_peerconn_status`].
+    /// failures are polled past as in [`Self::wait_peerconn_status`].
     pub async fn wait_peerconn_dns_status(
         &self,
         id: &str,
@@ -556,13 +524,16 @@ impl BaiduClient {
             limits: wait.limits.clone(),
         };
         let (opts, role) = (&opts, &role);
-        wait_for_status(wait, target, failure, || async move {
-            let pc = poll_tolerating_transient_errors(&opts.limits, || {
-                self.get_peerconn(id, role.clone(), opts)
-            })
-            .await?;
-            Ok(pc.dns_status.unwrap_or(DnsStatus::Other(String::new())))
-        })
+        wait_for_status(
+            wait,
+            target,
+            failure,
+            || async move {
+                let pc = self.get_peerconn(id, role.clone(), opts).await?;
+                Ok(pc.dns_status.unwrap_or(DnsStatus::Other(String::new())))
+            },
+            ClientError::is_retryable,
+        )
         .await
     }
 }

@@ -2,13 +2,16 @@
 //! serves peering statuses, DNS statuses and anything else with a status.
 //!
 //! The first poll goes out at once (a mutation often completes within its own
-//! round trip, in the emulator always), then polls back off up to a cap. No
-//! sleep is longer than a twelfth of the time waited so far (but at least the
-//! second interval), so a wait ends less than 10 % after the service is done
-//! (8.3 % plus one round trip), or within 0.4 s with the default intervals.
-//! Waiting ends at a target status, at a failure status, on a poll error, on
-//! cancellation or at the deadline; the last status seen is reported in every
-//! case.
+//! round trip, in the emulator always) and the second soon after; from then
+//! on polls are at least a second apart (so many peerings waiting at once do
+//! not become a storm of reads against a rate-limited API) and back off up to
+//! a cap. No sleep is longer than a twelfth of the time waited so far (or
+//! that floor), so a long wait ends less than 10 % after the service is done.
+//! Waiting ends at a target status, at a failure status, on a poll error that
+//! is not transient, on cancellation or at the deadline: a transient poll
+//! error (a connection failure, throttling, a 5xx) only means polling on, so
+//! a short outage never ends a wait before its timeout. The last status seen
+//! is reported in every case.
 
 use std::fmt;
 use std::future::Future;
@@ -26,6 +29,11 @@ pub struct WaitConfig {
     /// Intervals grow by `growth_factor` up to this cap.
     pub max_interval: Duration,
     pub growth_factor: u32,
+    /// How many polls may come quicker than `floor_interval` (the first, at
+    /// once, and those after `first_interval`).
+    pub quick_polls: u32,
+    /// The shortest pause after the quick polls.
+    pub floor_interval: Duration,
     /// Cancellation (Terraform's Stop) and deadline (the resource timeout). No poll
     /// starts after the deadline.
     pub limits: Limits,
@@ -37,6 +45,8 @@ impl Default for WaitConfig {
             first_interval: Duration::from_millis(200),
             max_interval: Duration::from_secs(5),
             growth_factor: 2,
+            quick_polls: 2,
+            floor_interval: Duration::from_secs(1),
             limits: Limits::default(),
         }
     }
@@ -65,6 +75,17 @@ impl WaitConfig {
     /// than that early on buys little).
     fn sleep_cap(&self, waited: Duration) -> Duration {
         (waited / 12).max(self.next_interval(self.first_interval))
+    }
+
+    /// The pause after `polls` polls, `interval` being the backoff's current
+    /// step and `waited` the time since the wait began.
+    fn pause(&self, polls: u32, interval: Duration, waited: Duration) -> Duration {
+        let pause = interval.min(self.sleep_cap(waited));
+        if polls < self.quick_polls {
+            pause
+        } else {
+            pause.max(self.floor_interval)
+        }
     }
 }
 
@@ -147,16 +168,20 @@ pub enum Verdict {
     Pending,
 }
 
-/// Polls until `classify` says `Done` (returns the value) or `Failed`.
-pub async fn wait_until<S, E, P, Fut, C>(
+/// Polls until `classify` says `Done` (returns the value) or `Failed`. A
+/// poll error for which `transient` holds is polled past (the deadline ends
+/// the wait with that error if it is the last thing seen); any other ends it.
+pub async fn wait_until<S, E, P, Fut, C, T>(
     config: &WaitConfig,
     mut poll: P,
     mut classify: C,
+    transient: T,
 ) -> Result<S, WaitError<S, E>>
 where
     P: FnMut() -> Fut,
     Fut: Future<Output = Result<S, E>>,
     C: FnMut(&S) -> Verdict,
+    T: Fn(&E) -> bool,
 {
     let limits = &config.limits;
     let started = Instant::now();
@@ -164,6 +189,7 @@ where
     // The first poll goes out at once.
     let mut next_sleep = Duration::ZERO;
     let mut last: Option<S> = None;
+    let mut last_error: Option<E> = None;
     let mut polls: u32 = 0;
     loop {
         let sleep = match limits.deadline {
@@ -176,43 +202,63 @@ where
         };
         let value = match outcome {
             Err(Interrupted::Cancelled) => return Err(WaitError::Cancelled { last }),
-            Err(Interrupted::DeadlineExceeded) => return Err(WaitError::TimedOut { last, polls }),
+            Err(Interrupted::DeadlineExceeded) => {
+                return Err(match last_error {
+                    Some(error) => WaitError::Poll { error, last },
+                    None => WaitError::TimedOut { last, polls },
+                })
+            }
+            Ok(Err(error)) if transient(&error) => {
+                polls = polls.saturating_add(1);
+                last_error = Some(error);
+                None
+            }
             Ok(Err(error)) => return Err(WaitError::Poll { error, last }),
-            Ok(Ok(value)) => value,
+            Ok(Ok(value)) => Some(value),
         };
-        polls = polls.saturating_add(1);
-        match classify(&value) {
-            Verdict::Done => return Ok(value),
-            Verdict::Failed => return Err(WaitError::Failed { status: value }),
-            Verdict::Pending => last = Some(value),
+        if let Some(value) = value {
+            polls = polls.saturating_add(1);
+            last_error = None;
+            match classify(&value) {
+                Verdict::Done => return Ok(value),
+                Verdict::Failed => return Err(WaitError::Failed { status: value }),
+                Verdict::Pending => last = Some(value),
+            }
         }
-        next_sleep = interval.min(config.sleep_cap(started.elapsed()));
+        next_sleep = config.pause(polls, interval, started.elapsed());
         interval = config.next_interval(interval);
     }
 }
 
 /// Polls until the status is in `target` (success) or in `failure`; any other
 /// status is pending.
-pub async fn wait_for_status<S, E, P, Fut>(
+pub async fn wait_for_status<S, E, P, Fut, T>(
     config: &WaitConfig,
     target: &[S],
     failure: &[S],
     poll: P,
+    transient: T,
 ) -> Result<S, WaitError<S, E>>
 where
     S: PartialEq,
     P: FnMut() -> Fut,
     Fut: Future<Output = Result<S, E>>,
+    T: Fn(&E) -> bool,
 {
-    wait_until(config, poll, |s| {
-        if target.contains(s) {
-            Verdict::Done
-        } else if failure.contains(s) {
-            Verdict::Failed
-        } else {
-            Verdict::Pending
-        }
-    })
+    wait_until(
+        config,
+        poll,
+        |s| {
+            if target.contains(s) {
+                Verdict::Done
+            } else if failure.contains(s) {
+                Verdict::Failed
+            } else {
+                Verdict::Pending
+            }
+        },
+        transient,
+    )
     .await
 }
 
@@ -226,11 +272,22 @@ mod tests {
     use super::super::model::{DnsStatus, PeerConnStatus};
     use super::*;
 
+    /// No poll error is transient.
+    fn never(_: &String) -> bool {
+        false
+    }
+
+    fn always(_: &String) -> bool {
+        true
+    }
+
     fn fast() -> WaitConfig {
         WaitConfig {
             first_interval: Duration::from_millis(1),
             max_interval: Duration::from_millis(4),
             growth_factor: 2,
+            quick_polls: 2,
+            floor_interval: Duration::ZERO,
             limits: Limits::default(),
         }
     }
@@ -267,6 +324,7 @@ mod tests {
             &[Active, Consulting],
             &[Error, ConsultFailed],
             poll,
+            never,
         )
         .await
         .unwrap();
@@ -278,7 +336,7 @@ mod tests {
     async fn stops_at_failure_status() {
         use PeerConnStatus::*;
         let (poll, _) = scripted(vec![Ok(Creating), Ok(Error)]);
-        let err = wait_for_status(&fast(), &[Active], &[Error], poll)
+        let err = wait_for_status(&fast(), &[Active], &[Error], poll, never)
             .await
             .unwrap_err();
         assert_eq!(err, WaitError::Failed { status: Error });
@@ -288,11 +346,73 @@ mod tests {
     #[tokio::test]
     async fn poll_error_ends_wait_with_last_status() {
         let (poll, _) = scripted(vec![Ok(DnsStatus::Wait), Err("boom".to_owned())]);
-        let err = wait_for_status(&fast(), &[DnsStatus::Open], &[], poll)
+        let err = wait_for_status(&fast(), &[DnsStatus::Open], &[], poll, never)
             .await
             .unwrap_err();
         assert_eq!(err.last_status(), Some(&DnsStatus::Wait));
         assert_eq!(err.to_string(), "boom (last status wait)");
+    }
+
+    #[tokio::test]
+    async fn transient_poll_errors_are_polled_past() {
+        use PeerConnStatus::*;
+        let down = || Err("connection refused".to_owned());
+        let (poll, count) = scripted(vec![
+            Ok(Creating),
+            down(),
+            down(),
+            down(),
+            down(),
+            Ok(Active),
+        ]);
+        let got = wait_for_status(&fast(), &[Active], &[Error], poll, always).await;
+        assert_eq!(got, Ok(Active));
+        assert_eq!(*count.lock().unwrap(), 6);
+    }
+
+    #[tokio::test]
+    async fn an_outage_until_the_deadline_reports_its_error_and_the_last_status() {
+        let config = WaitConfig {
+            limits: Limits {
+                cancel: None,
+                deadline: Some(Instant::now() + Duration::from_millis(50)),
+            },
+            ..fast()
+        };
+        let (poll, _) = scripted(vec![
+            Ok(PeerConnStatus::Creating),
+            Err("connection refused".to_owned()),
+        ]);
+        let err = wait_for_status(&config, &[PeerConnStatus::Active], &[], poll, always)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            WaitError::Poll {
+                error: "connection refused".to_owned(),
+                last: Some(PeerConnStatus::Creating)
+            }
+        );
+    }
+
+    #[test]
+    fn after_the_quick_polls_pauses_are_at_least_the_floor() {
+        let c = WaitConfig::default();
+        let ms = Duration::from_millis;
+        // The first poll is immediate; the second follows the first interval.
+        assert_eq!(c.pause(1, ms(200), ms(5)), ms(200));
+        // Then at least a second apart, however short the backoff step...
+        assert_eq!(c.pause(2, ms(400), ms(210)), Duration::from_secs(1));
+        assert_eq!(c.pause(3, ms(800), ms(1300)), Duration::from_secs(1));
+        // ...and growing with the time waited, up to the cap.
+        assert_eq!(
+            c.pause(9, Duration::from_secs(5), Duration::from_secs(30)),
+            ms(2500)
+        );
+        assert_eq!(
+            c.pause(20, Duration::from_secs(5), Duration::from_secs(600)),
+            Duration::from_secs(5)
+        );
     }
 
     #[tokio::test]
@@ -305,9 +425,15 @@ mod tests {
             ..fast()
         };
         let (poll, count) = scripted(vec![Ok(DnsStatus::Syncing)]);
-        let err = wait_for_status(&config, &[DnsStatus::Open], &[DnsStatus::Close], poll)
-            .await
-            .unwrap_err();
+        let err = wait_for_status(
+            &config,
+            &[DnsStatus::Open],
+            &[DnsStatus::Close],
+            poll,
+            never,
+        )
+        .await
+        .unwrap_err();
         match &err {
             WaitError::TimedOut { last, polls } => {
                 assert_eq!(last, &Some(DnsStatus::Syncing));
@@ -326,6 +452,8 @@ mod tests {
             first_interval: Duration::from_millis(1),
             max_interval: Duration::from_secs(3600),
             growth_factor: 3600,
+            quick_polls: 2,
+            floor_interval: Duration::ZERO,
             limits: Limits {
                 cancel: Some(token.clone()),
                 deadline: None,
@@ -333,7 +461,7 @@ mod tests {
         };
         let (poll, count) = scripted(vec![Ok(PeerConnStatus::Deleting)]);
         let waiter = tokio::spawn(async move {
-            wait_for_status(&config, &[PeerConnStatus::Deleted], &[], poll).await
+            wait_for_status(&config, &[PeerConnStatus::Deleted], &[], poll, never).await
         });
         // Wait until the first poll happened; the next one is an hour away.
         while *count.lock().unwrap() == 0 {
@@ -352,13 +480,18 @@ mod tests {
     #[tokio::test]
     async fn custom_classifier_over_any_value() {
         let (poll, _) = scripted(vec![Ok(1u32), Ok(5), Ok(12)]);
-        let got = wait_until(&fast(), poll, |n: &u32| {
-            if *n >= 10 {
-                Verdict::Done
-            } else {
-                Verdict::Pending
-            }
-        })
+        let got = wait_until(
+            &fast(),
+            poll,
+            |n: &u32| {
+                if *n >= 10 {
+                    Verdict::Done
+                } else {
+                    Verdict::Pending
+                }
+            },
+            never,
+        )
         .await;
         assert_eq!(got, Ok::<u32, WaitError<u32, String>>(12));
     }
@@ -372,7 +505,7 @@ mod tests {
         let (poll, count) = scripted(vec![Ok(PeerConnStatus::Active)]);
         let got = tokio::time::timeout(
             Duration::from_secs(60),
-            wait_for_status(&config, &[PeerConnStatus::Active], &[], poll),
+            wait_for_status(&config, &[PeerConnStatus::Active], &[], poll, never),
         )
         .await
         .expect("no sleep before the first poll");

@@ -167,8 +167,8 @@ pub fn wait_config<D>(ctx: &Context<D>) -> WaitConfig {
     WaitConfig {
         first_interval: FIRST_POLL,
         max_interval: MAX_POLL,
-        growth_factor: 2,
         limits: limits(ctx),
+        ..WaitConfig::default()
     }
 }
 

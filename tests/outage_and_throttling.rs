@@ -1,0 +1,126 @@
+//! Outages and throttling while Terraform works, on real Terraform against
+//! the emulator's fault injection: a wait polls through an outage until its
+//! timeout instead of giving up and tainting healthy peerings.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::provider_config::required_providers;
+use common::{terraform_clients, Emulator, TfWorkdir};
+use serde_json::{json, Value};
+
+const PEERINGS: usize = 20;
+
+/// One account with a pair of bj VPCs per peering.
+fn emulator_config() -> Value {
+    let vpcs: Vec<Value> = (0..2 * PEERINGS)
+        .map(|n| json!({ "id": format!("vpc-outbj{n:04}"), "region": "bj" }))
+        .collect();
+    json!({
+        "seed": 11,
+        "quotas": { "per_vpc": 100, "per_account": 100 },
+        "accounts": [{
+            "name": "initiator",
+            "id": "a0000000000000000000000000000001",
+            "access_key": "OUTAK000000000000000000000000001",
+            "secret_key": "OUTSK000000000000000000000000001",
+            "vpcs": vpcs,
+        }],
+    })
+}
+
+fn configuration(endpoint: &str) -> String {
+    let mut hcl = format!(
+        "{}provider \"baidu\" {{\n  region     = \"bj\"\n  endpoint   = \"{endpoint}\"\n  access_key = \"OUTAK000000000000000000000000001\"\n  secret_key = \"OUTSK000000000000000000000000001\"\n}}\n",
+        required_providers()
+    );
+    for n in 0..PEERINGS {
+        hcl.push_str(&format!(
+            "resource \"baidu_peerconn\" \"p{n}\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"vpc-outbj{:04}\"\n  peer_vpc_id       = \"vpc-outbj{:04}\"\n  peer_region       = \"bj\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\n",
+            2 * n,
+            2 * n + 1
+        ));
+    }
+    hcl
+}
+
+fn operations(emu: &Emulator, name: &str) -> usize {
+    emu.requests()["requests"].as_array().map_or(0, |all| {
+        all.iter().filter(|r| r["operation"] == name).count()
+    })
+}
+
+/// Every status read is dropped for 30 s in the middle of creating 20
+/// peerings that take 20 s: the apply ends with 20 active peerings, none
+/// tainted, and the next plan neither recreates nor changes anything. Run
+/// on the newest Terraform found (it is the waiter under test, not the
+/// client), which keeps the suite lean.
+#[test]
+fn a_30_second_outage_while_creating_taints_nothing() {
+    let tf = terraform_clients()
+        .into_iter()
+        .max_by(|a, b| a.version.cmp(&b.version))
+        .expect("a Terraform client (scripts/install-terraform.sh)");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config_path = dir.path().join("emulator.json");
+    std::fs::write(&config_path, emulator_config().to_string()).expect("config");
+    let emu = Emulator::start_with(&[
+        "--quiet",
+        "--config",
+        config_path.to_str().expect("utf-8 path"),
+        "--timing",
+        "creating=20s",
+    ]);
+    let wd = TfWorkdir::new(&tf);
+    wd.write("main.tf", &configuration(emu.endpoint()));
+
+    let outage = std::thread::scope(|scope| {
+        let apply = scope.spawn(|| wd.apply_with(&["-parallelism=20"]));
+        // The outage starts once every create was sent.
+        let until = Instant::now() + Duration::from_secs(60);
+        while operations(&emu, "CreatePeerConn") < PEERINGS && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        emu.set_faults(&json!({ "rules": [
+            { "operation": "GetPeerConnDetail", "dropRate": 1.0 }
+        ]}));
+        let started = Instant::now();
+        std::thread::sleep(Duration::from_secs(30));
+        emu.set_faults(&json!({ "rules": [] }));
+        let out = apply.join().expect("apply thread");
+        (started.elapsed(), out)
+    });
+    let (lasted, applied) = outage;
+    applied.assert_success();
+    assert!(lasted >= Duration::from_secs(30));
+
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state file"),
+    )
+    .expect("state is JSON");
+    let instances: Vec<&Value> = state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["instances"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(instances.len(), PEERINGS);
+    for i in &instances {
+        assert_ne!(i["status"], json!("tainted"), "{i}");
+        assert_eq!(i["attributes"]["status"], json!("active"), "{i}");
+    }
+    wd.assert_plan_empty();
+    assert_eq!(
+        operations(&emu, "CreatePeerConn"),
+        PEERINGS,
+        "nothing recreated"
+    );
+    assert!(
+        emu.requests()["requests"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|r| r["fault"] == json!("drop"))),
+        "the outage dropped no request"
+    );
+    wd.destroy();
+}
