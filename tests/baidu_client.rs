@@ -97,6 +97,8 @@ struct Reply {
     body: Vec<u8>,
     request_id: Option<String>,
     delay: Option<Duration>,
+    /// A `Retry-After` header, in seconds.
+    retry_after: Option<u64>,
 }
 
 impl Reply {
@@ -106,6 +108,7 @@ impl Reply {
             body: body.as_bytes().to_vec(),
             request_id: Some("srv-req-ok".to_owned()),
             delay: None,
+            retry_after: None,
         }
     }
 
@@ -120,6 +123,7 @@ impl Reply {
                 .into_bytes(),
             request_id: Some(request_id.to_owned()),
             delay: None,
+            retry_after: None,
         }
     }
 }
@@ -182,6 +186,9 @@ async fn handle(State(server): State<Arc<Server>>, req: Request) -> Response {
         .header("content-type", "application/json;charset=UTF-8");
     if let Some(id) = &reply.request_id {
         builder = builder.header("x-bce-request-id", id);
+    }
+    if let Some(secs) = reply.retry_after {
+        builder = builder.header("retry-after", secs.to_string());
     }
     builder.body(Body::from(reply.body)).unwrap()
 }
@@ -575,6 +582,7 @@ async fn retries_reuse_the_client_token_and_re_sign_each_attempt() {
             body: b"<html>bad gateway</html>".to_vec(),
             request_id: None,
             delay: None,
+            retry_after: None,
         },
         2 => Reply::error(400, "RequestExpired", "r3"),
         3 => Reply::error(429, "TooManyRequests", "r4"),
@@ -619,6 +627,19 @@ async fn retries_reuse_the_client_token_and_re_sign_each_attempt() {
 }
 
 #[tokio::test]
+async fn a_throttled_answer_carries_baidus_retry_after() {
+    let mock = start(|_, _| Reply {
+        retry_after: Some(7),
+        ..Reply::error(429, "TooManyRequests", "r-429")
+    });
+    let c = client(&mock, RetryPolicy::no_retries());
+    let err = c.accept_peerconn(ID, &token()).await.unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert!(api.is_throttled());
+    assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
+}
+
+#[tokio::test]
 async fn gives_up_after_max_retries_with_the_last_error() {
     let mock = start(|_, n| Reply::error(500, "InternalError", &format!("rid-{}", n + 1)));
     let c = client(&mock, fast_retry(2));
@@ -657,6 +678,7 @@ async fn client_errors_are_not_retried() {
 async fn per_attempt_timeout_is_retried() {
     let mock = start(|_, n| Reply {
         delay: (n == 0).then_some(Duration::from_secs(30)),
+        retry_after: None,
         ..Reply::ok(PEERCONN_JSON)
     });
     let config = ClientConfig::new(credentials(), "bj")
@@ -674,6 +696,7 @@ async fn per_attempt_timeout_is_retried() {
         .with_request_timeout(Duration::from_millis(800));
     let mock2 = start(|_, _| Reply {
         delay: Some(Duration::from_secs(30)),
+        retry_after: None,
         ..Reply::ok(PEERCONN_JSON)
     });
     let c = BaiduClient::new(ClientConfig {
@@ -821,6 +844,7 @@ async fn cancellation_cuts_a_backoff_short() {
 async fn cancellation_cuts_an_in_flight_request_short() {
     let mock = start(|_, _| Reply {
         delay: Some(Duration::from_secs(3600)),
+        retry_after: None,
         ..Reply::empty()
     });
     let c = client(&mock, fast_retry(0));
@@ -889,6 +913,7 @@ async fn not_found_detection() {
                 body: vec![],
                 request_id: Some("r".into()),
                 delay: None,
+                retry_after: None,
             },
             true,
         ),
@@ -899,6 +924,7 @@ async fn not_found_detection() {
                 body: Vec::new(),
                 request_id: None,
                 delay: None,
+                retry_after: None,
             },
             false,
         ),
@@ -932,6 +958,7 @@ async fn a_404_is_not_found_only_with_baidus_json_error() {
         body: page.to_vec(),
         request_id: None,
         delay: None,
+        retry_after: None,
     };
     let mock = start(move |_, _| html.clone());
     let c = client(&mock, fast_retry(2));
@@ -988,6 +1015,7 @@ async fn garbage_and_html_bodies_become_errors() {
             body: body.to_vec(),
             request_id: Some("rid-g".into()),
             delay: None,
+            retry_after: None,
         };
         let mock = start(move |_, _| reply.clone());
         let c = client(&mock, fast_retry(0));

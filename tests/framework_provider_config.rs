@@ -120,6 +120,7 @@ async fn schema_has_the_optional_arguments_each_with_its_variable() {
         [
             "access_key",
             "endpoint",
+            "max_retries",
             "region",
             "secret_key",
             "session_token",
@@ -130,6 +131,8 @@ async fn schema_has_the_optional_arguments_each_with_its_variable() {
     for a in &block.attributes {
         let ty: &[u8] = if a.name.starts_with("skip_") {
             br#""bool""#
+        } else if a.name == "max_retries" {
+            br#""number""#
         } else {
             br#""string""#
         };

@@ -379,7 +379,13 @@ impl BaiduClient {
             if !error.is_retryable() || attempt > policy.max_retries {
                 return Err(error);
             }
-            let delay = policy.delay(attempt - 1);
+            // The service's own Retry-After wins over the backoff, within the
+            // policy's longest pause, so a throttled call waits as asked.
+            let asked = error.api_error().and_then(|e| e.retry_after);
+            let delay = match asked {
+                Some(asked) => asked.min(policy.max_delay),
+                None => policy.delay(attempt - 1),
+            };
             tracing::debug!(
                 operation = %req.context.operation,
                 peer_conn_id = req.context.peer_conn_id.as_deref().unwrap_or(""),
@@ -480,8 +486,13 @@ impl BaiduClient {
                 .get(REQUEST_ID_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            let retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
             let body = read_body_capped(resp, MAX_RESPONSE_BYTES).await?;
-            Ok::<_, reqwest::Error>((status, server_request_id, body))
+            Ok::<_, reqwest::Error>((status, server_request_id, retry_after, body))
         };
         let outcome = limits.run(exchange).await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -510,7 +521,7 @@ impl BaiduClient {
                     "baidu api call failed in transport");
                 Err(fail(error))
             }
-            Ok(Ok((status, server_request_id, None))) => {
+            Ok(Ok((status, server_request_id, _, None))) => {
                 let response_request_id = server_request_id.unwrap_or(request_id);
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
@@ -522,7 +533,7 @@ impl BaiduClient {
                     detail: format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
                 }))
             }
-            Ok(Ok((status, server_request_id, Some(body)))) => {
+            Ok(Ok((status, server_request_id, retry_after, Some(body)))) => {
                 let response_request_id = server_request_id.clone().unwrap_or(request_id);
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
@@ -544,11 +555,18 @@ impl BaiduClient {
                         &body,
                     );
                     error.request_id.get_or_insert(response_request_id);
+                    error.retry_after = retry_after;
                     Err(fail(ClientError::Api(error)))
                 }
             }
         }
     }
+}
+
+/// A `Retry-After` of delay-seconds (RFC 9110 §10.2.3); an HTTP-date, which
+/// Baidu does not send, is ignored and the backoff applies.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// The body, or `None` when it is longer than `limit` (read no further).
@@ -596,6 +614,15 @@ fn interrupted(why: Interrupted, context: &OpContext, last: Option<ClientError>)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_a_date_is_ignored() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
     use super::*;
 
     fn config(endpoint: Option<&str>) -> ClientConfig {

@@ -148,6 +148,9 @@ pub struct ApiError {
     /// the header (a proxy's page, a wrong endpoint path), whose `code` is
     /// only derived from the status.
     pub service_error: bool,
+    /// The answer's `Retry-After` (in seconds), when it had one: how long the
+    /// service asks a client to wait before trying again.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -250,6 +253,7 @@ impl ApiError {
                     .map(str::to_owned)
                     .filter(|s| !s.is_empty())
             }),
+            retry_after: None,
         }
     }
 }

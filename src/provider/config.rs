@@ -12,7 +12,8 @@ use std::fmt;
 
 use reqwest::Url;
 
-use crate::baidu::{ClientConfig, Credentials, SecretString};
+use crate::baidu::retry::DEFAULT_MAX_RETRIES;
+use crate::baidu::{ClientConfig, Credentials, RetryPolicy, SecretString};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{self, Validator};
 use crate::provider::regions::{self, REGIONS};
@@ -25,6 +26,9 @@ pub const REGION: &str = "region";
 pub const ENDPOINT: &str = "endpoint";
 pub const SKIP_REGION_VALIDATION: &str = "skip_region_validation";
 pub const SKIP_CREDENTIALS_VALIDATION: &str = "skip_credentials_validation";
+pub const MAX_RETRIES: &str = "max_retries";
+/// The most retries `max_retries` may ask for.
+pub const MAX_RETRIES_LIMIT: i64 = 25;
 
 pub const ENV_ACCESS_KEY: &str = "BAIDUCLOUD_ACCESS_KEY";
 pub const ENV_SECRET_KEY: &str = "BAIDUCLOUD_SECRET_KEY";
@@ -33,6 +37,7 @@ pub const ENV_REGION: &str = "BAIDUCLOUD_REGION";
 pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
 pub const ENV_SKIP_REGION_VALIDATION: &str = "BAIDUCLOUD_SKIP_REGION_VALIDATION";
 pub const ENV_SKIP_CREDENTIALS_VALIDATION: &str = "BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION";
+pub const ENV_MAX_RETRIES: &str = "BAIDUCLOUD_MAX_RETRIES";
 /// `true`/`1`/`yes` permits a plain-http endpoint on a non-loopback host
 /// (refused otherwise: signed requests and session tokens would travel in
 /// clear text). Deliberately not a provider argument, so a module cannot
@@ -171,6 +176,20 @@ pub fn schema() -> Schema {
                      {ENV_REGION}, then \"{DEFAULT_REGION}\"."
                 ))
                 .validate(region_format()),
+        )
+        .attribute(
+            Attribute::number(MAX_RETRIES)
+                .optional()
+                .validate(validators::int_between(0, MAX_RETRIES_LIMIT))
+                .description(format!(
+                    "How many times one API call is retried after a retryable failure (a \
+                     connection error, a timeout, throttling, a 5xx), with exponential \
+                     backoff and jitter up to 5 s between attempts, or as long as Baidu's \
+                     Retry-After asks (at most 5 s). The same for reads, writes and \
+                     deletes; a wait for a status polls on through such failures until the \
+                     operation's timeout regardless. 0 to {MAX_RETRIES_LIMIT}; default \
+                     {DEFAULT_MAX_RETRIES}. Falls back to {ENV_MAX_RETRIES}."
+                )),
         )
         .attribute(
             Attribute::bool(SKIP_CREDENTIALS_VALIDATION)
@@ -342,6 +361,28 @@ fn is_loopback_host(url: &Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// `max_retries` from the configuration (validated already), else
+/// [`ENV_MAX_RETRIES`], else the default.
+fn max_retries(config: &Value, env: &dyn Env) -> Result<u32, String> {
+    if let Some(n) = config.get_attr(MAX_RETRIES).and_then(Value::as_i64) {
+        return u32::try_from(n).map_err(|_| format!("{MAX_RETRIES} is {n}"));
+    }
+    match env.var(ENV_MAX_RETRIES) {
+        None => Ok(DEFAULT_MAX_RETRIES),
+        Some(raw) => raw
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| i64::from(*n) <= MAX_RETRIES_LIMIT)
+            .ok_or_else(|| {
+                format!(
+                    "{ENV_MAX_RETRIES} is {raw:?}; it must be a whole number from 0 to \
+                     {MAX_RETRIES_LIMIT}."
+                )
+            }),
+    }
+}
+
 /// The provider's final settings, after environment fallbacks and defaults.
 /// Secrets live in [`SecretString`], so `Debug` prints `***` for them.
 #[derive(Clone, Debug)]
@@ -356,6 +397,8 @@ pub struct ProviderSettings {
     pub allow_insecure_http: bool,
     /// Check the credentials with one signed read when configured.
     pub validate_credentials: bool,
+    /// Retries of one API call after a retryable failure.
+    pub max_retries: u32,
 }
 
 impl ProviderSettings {
@@ -371,6 +414,10 @@ impl ProviderSettings {
     pub fn client_config(&self) -> ClientConfig {
         let mut config = ClientConfig::new(self.credentials(), self.region.clone());
         config.allow_insecure_http = self.allow_insecure_http;
+        config.retry = RetryPolicy {
+            max_retries: self.max_retries,
+            ..RetryPolicy::default()
+        };
         match &self.endpoint {
             Some(endpoint) => config.with_endpoint(endpoint.clone()),
             None => config,
@@ -482,6 +529,17 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
     if diags.has_errors() {
         return Err(diags);
     }
+    let max_retries = match max_retries(config, env) {
+        Ok(n) => n,
+        Err(message) => {
+            diags.attribute_error(
+                AttributePath::root().attr(MAX_RETRIES),
+                "Invalid max_retries",
+                message,
+            );
+            return Err(diags);
+        }
+    };
     match (access_key, secret_key) {
         (Some(access_key), Some(secret_key)) => Ok(ProviderSettings {
             access_key,
@@ -490,6 +548,7 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             region,
             endpoint: endpoint.map(|e| e.trim().to_owned()),
             allow_insecure_http: insecure_http_allowed(env),
+            max_retries,
             validate_credentials: match config.get_attr(SKIP_CREDENTIALS_VALIDATION) {
                 Some(Value::Bool(skip)) => !skip,
                 _ => !env_flag(env, ENV_SKIP_CREDENTIALS_VALIDATION),
@@ -520,6 +579,7 @@ mod tests {
             ENDPOINT,
             SKIP_REGION_VALIDATION,
             SKIP_CREDENTIALS_VALIDATION,
+            MAX_RETRIES,
         ]
         .iter()
         .map(|n| ((*n).to_owned(), Value::Null))
@@ -829,6 +889,31 @@ mod tests {
         skipped.push((ENV_SKIP_REGION_VALIDATION, "1"));
         let settings = resolve(&config(&[]), &env(&skipped)).expect("skipped");
         assert_eq!(settings.region, "beijing");
+    }
+
+    #[test]
+    fn max_retries_from_the_configuration_the_environment_or_the_default() {
+        let keys = [(ENV_ACCESS_KEY, "AK"), (ENV_SECRET_KEY, "SK")];
+        let settings = resolve(&config(&[]), &env(&keys)).expect("default");
+        assert_eq!(settings.max_retries, DEFAULT_MAX_RETRIES);
+        assert_eq!(
+            settings.client_config().retry.max_retries,
+            DEFAULT_MAX_RETRIES
+        );
+        let mut with_env = keys.to_vec();
+        with_env.push((ENV_MAX_RETRIES, "2"));
+        let settings = resolve(&config(&[]), &env(&with_env)).expect("env");
+        assert_eq!(settings.max_retries, 2);
+        let settings = resolve(
+            &config(&[(MAX_RETRIES, Value::from(0i64))]),
+            &env(&with_env),
+        )
+        .expect("config");
+        assert_eq!(settings.client_config().retry.max_retries, 0);
+        let mut bad = keys.to_vec();
+        bad.push((ENV_MAX_RETRIES, "many"));
+        let err = resolve(&config(&[]), &env(&bad)).expect_err("not a number");
+        assert_eq!(errors_at(&err), [MAX_RETRIES]);
     }
 
     #[test]

@@ -433,6 +433,7 @@ mod tests {
 
     fn api_error(code: &str, status: u16) -> ClientError {
         ClientError::Api(ApiError {
+            retry_after: None,
             operation: ApiOperation::ResizePeerConn,
             peer_conn_id: Some("peerconn-abc123def456".into()),
             status,

@@ -339,6 +339,7 @@ mod tests {
 
     fn api(status: u16, code: &str) -> ClientError {
         ClientError::Api(ApiError {
+            retry_after: None,
             operation: Operation::AcceptPeerConn,
             peer_conn_id: Some("peerconn-abcdef123456".into()),
             status,

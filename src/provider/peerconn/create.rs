@@ -361,6 +361,7 @@ mod tests {
     #[test]
     fn a_duplicate_pair_names_the_existing_peering_and_the_import_command() {
         let error = ClientError::Api(ApiError {
+            retry_after: None,
             operation: Operation::CreatePeerConn,
             peer_conn_id: None,
             status: 409,
