@@ -558,3 +558,45 @@ fn wrong_credentials_fail_the_plan_and_a_dead_endpoint_warns() {
         plan.assert_says("Cannot check the provider's credentials");
     });
 }
+
+/// At trace, the provider's log has the API bodies (never a secret), and a
+/// configuration without a session token does not log a masked one.
+#[test]
+fn trace_logs_have_the_api_bodies_and_no_secret() {
+    let emu = emulator();
+    let tf = common::terraform_clients()
+        .into_iter()
+        .max_by(|a, b| a.version.cmp(&b.version))
+        .expect("a Terraform client");
+    let mut wd = TfWorkdir::new(&tf);
+    wd.log("trace");
+    wd.write(
+        "main.tf",
+        &format!(
+            "{}{}{}",
+            required_providers(),
+            provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+            peering("")
+        ),
+    );
+    wd.apply();
+    let log = wd.log_text();
+    assert!(
+        log.contains("baidu api call bodies"),
+        "no trace line with bodies"
+    );
+    assert!(
+        log.contains("peerConnId"),
+        "the response bodies are not in the log"
+    );
+    assert!(log.contains("sts=false"), "configured line missing");
+    assert!(
+        !log.contains(INITIATOR.secret_key),
+        "the secret key was logged"
+    );
+    assert!(
+        !log.contains("session_token=\"***\""),
+        "a token that is not set was masked"
+    );
+    wd.destroy();
+}

@@ -386,13 +386,18 @@ impl BaiduClient {
                 Some(asked) => asked.min(policy.max_delay),
                 None => policy.delay(attempt - 1),
             };
+            let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            let attempts = policy.max_retries.saturating_add(1);
             tracing::debug!(
                 operation = %req.context.operation,
                 peer_conn_id = req.context.peer_conn_id.as_deref().unwrap_or(""),
                 attempt,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                attempts,
+                delay_ms,
+                retry_after = asked.is_some(),
+                code = error.api_error().map_or("", |e| e.code.as_str()),
                 error = %error,
-                "baidu api call failed, retrying"
+                "baidu api call failed (attempt {attempt} of {attempts}), retrying in {delay_ms} ms"
             );
             if let Err(why) = limits.sleep(delay).await {
                 return Err(interrupted(why, &req.context, Some(error)));
@@ -538,6 +543,12 @@ impl BaiduClient {
                 tracing::debug!(%operation, peer_conn_id, method = %req.method, path = %full_path,
                     status, request_id = %response_request_id, attempt, duration_ms,
                     "baidu api call");
+                // Peering bodies hold no secret (credentials travel only in
+                // headers, which are never logged).
+                tracing::trace!(%operation, peer_conn_id, request_id = %response_request_id,
+                    request_body = %body_text(req.body.as_deref()),
+                    response_body = %body_text(Some(&body)),
+                    "baidu api call bodies");
                 if (200..300).contains(&status) {
                     Ok(ApiResponse {
                         status,
@@ -556,10 +567,29 @@ impl BaiduClient {
                     );
                     error.request_id.get_or_insert(response_request_id);
                     error.retry_after = retry_after;
+                    tracing::debug!(%operation, peer_conn_id, status, code = %error.code,
+                        request_id = error.request_id.as_deref().unwrap_or(""),
+                        "baidu api call refused");
                     Err(fail(ClientError::Api(error)))
                 }
             }
         }
+    }
+}
+
+/// Longest body a trace line quotes.
+const TRACED_BODY_BYTES: usize = 4096;
+
+/// A body for a trace line: UTF-8 (lossy), cut at [`TRACED_BODY_BYTES`].
+fn body_text(body: Option<&[u8]>) -> String {
+    match body {
+        None => String::new(),
+        Some(b) if b.len() > TRACED_BODY_BYTES => format!(
+            "{}… ({} bytes)",
+            String::from_utf8_lossy(&b[..TRACED_BODY_BYTES]),
+            b.len()
+        ),
+        Some(b) => String::from_utf8_lossy(b).into_owned(),
     }
 }
 

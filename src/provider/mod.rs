@@ -118,7 +118,9 @@ impl Provider for BaiduProvider {
                     region = %settings.region,
                     endpoint = %client.endpoint(),
                     access_key = %settings.access_key,
-                    session_token = settings.session_token.is_some(),
+                    // Whether STS credentials are used; a field named after the
+                    // token would be masked like the token itself.
+                    sts = settings.session_token.is_some(),
                     "provider configured"
                 );
                 Some(ProviderData {

