@@ -453,6 +453,18 @@ impl BaiduClient {
         let mut url = inner.base.clone();
         url.set_path(&uri_encode_path(&full_path));
         let query = encode_query(&req.query);
+        // Servers refuse such URLs by closing the connection, which would
+        // look transient and be retried for nothing: refuse it here, once.
+        if query.len() + full_path.len() > MAX_URL_BYTES {
+            return Err(fail(invalid(
+                &req.context,
+                &format!(
+                    "the request URL would be {} bytes, more than the {MAX_URL_BYTES} an API \
+                     server accepts (a query value is far too long)",
+                    query.len() + full_path.len()
+                ),
+            )));
+        }
         url.set_query((!query.is_empty()).then_some(query.as_str()));
 
         let mut header_map = HeaderMap::new();
@@ -576,6 +588,9 @@ impl BaiduClient {
         }
     }
 }
+
+/// Longest path and query sent (HTTP servers commonly refuse beyond 8 KiB).
+const MAX_URL_BYTES: usize = 8 * 1024;
 
 /// Longest body a trace line quotes.
 const TRACED_BODY_BYTES: usize = 4096;
