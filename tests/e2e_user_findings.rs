@@ -600,3 +600,60 @@ fn trace_logs_have_the_api_bodies_and_no_secret() {
     );
     wd.destroy();
 }
+
+/// The cross-account flow with the peer account's keys in a profile of a
+/// shared credentials file: nothing secret of it reaches the configuration,
+/// the saved plan, its JSON, the state or the log.
+#[test]
+fn a_second_account_through_a_profile_never_reaches_plans_or_state() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let creds = tempfile::tempdir().expect("temp dir");
+        let file = creds.path().join("credentials");
+        std::fs::write(
+            &file,
+            format!(
+                "[peer]\naccess_key = {}\nsecret_key = {}\n",
+                PEER.access_key, PEER.secret_key
+            ),
+        )
+        .expect("credentials file");
+        let mut wd = TfWorkdir::new(tf);
+        wd.log("trace");
+        let hcl = format!(
+            "{}{}provider \"baidu\" {{\n  alias                   = \"peer\"\n  region                  = \"bj\"\n  endpoint                = \"{}\"\n  profile                 = \"peer\"\n  shared_credentials_file = \"{}\"\n}}\nresource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"bj\"\n  peer_account_id   = \"{}\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\nresource \"baidu_peerconn_acceptor\" \"acc\" {{\n  provider     = baidu.peer\n  peer_conn_id = baidu_peerconn.pc.id\n  action       = \"accept\"\n}}\n",
+            required_providers(),
+            provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+            emu.endpoint(),
+            file.display(),
+            INITIATOR.vpc("bj", 0),
+            PEER.vpc("bj", 0),
+            PEER.account_id
+        );
+        wd.write("main.tf", &hcl);
+        let plan = wd.plan_json(&[]);
+        wd.apply_with(&["tfplan"]).assert_success();
+        assert_eq!(
+            wd.state_resource("baidu_peerconn_acceptor.acc")["values"]["status"],
+            Value::String("active".into())
+        );
+        let saved_plan = std::fs::read(wd.path().join("tfplan")).expect("plan file");
+        let state = std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state");
+        let secret = PEER.secret_key;
+        assert!(
+            !plan.json.to_string().contains(secret),
+            "secret in the plan JSON"
+        );
+        assert!(
+            !saved_plan
+                .windows(secret.len())
+                .any(|w| w == secret.as_bytes()),
+            "secret in the saved plan"
+        );
+        assert!(!state.contains(secret), "secret in the state");
+        assert!(!wd.log_text().contains(secret), "secret in the log");
+        wd.destroy();
+    });
+}

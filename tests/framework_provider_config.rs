@@ -121,9 +121,11 @@ async fn schema_has_the_optional_arguments_each_with_its_variable() {
             "access_key",
             "endpoint",
             "max_retries",
+            "profile",
             "region",
             "secret_key",
             "session_token",
+            "shared_credentials_file",
             "skip_credentials_validation",
             "skip_region_validation"
         ]

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use reqwest::Url;
 
@@ -16,6 +17,7 @@ use crate::baidu::retry::DEFAULT_MAX_RETRIES;
 use crate::baidu::{ClientConfig, Credentials, RetryPolicy, SecretString};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{self, Validator};
+use crate::provider::profiles;
 use crate::provider::regions::{self, REGIONS};
 use crate::tfvalue::{AttributePath, Diagnostics, Severity, Value};
 
@@ -27,6 +29,8 @@ pub const ENDPOINT: &str = "endpoint";
 pub const SKIP_REGION_VALIDATION: &str = "skip_region_validation";
 pub const SKIP_CREDENTIALS_VALIDATION: &str = "skip_credentials_validation";
 pub const MAX_RETRIES: &str = "max_retries";
+pub const PROFILE: &str = "profile";
+pub const SHARED_CREDENTIALS_FILE: &str = "shared_credentials_file";
 /// The most retries `max_retries` may ask for.
 pub const MAX_RETRIES_LIMIT: i64 = 25;
 
@@ -38,6 +42,10 @@ pub const ENV_ENDPOINT: &str = "BAIDUCLOUD_ENDPOINT";
 pub const ENV_SKIP_REGION_VALIDATION: &str = "BAIDUCLOUD_SKIP_REGION_VALIDATION";
 pub const ENV_SKIP_CREDENTIALS_VALIDATION: &str = "BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION";
 pub const ENV_MAX_RETRIES: &str = "BAIDUCLOUD_MAX_RETRIES";
+pub const ENV_PROFILE: &str = "BAIDUCLOUD_PROFILE";
+pub const ENV_SHARED_CREDENTIALS_FILE: &str = "BAIDUCLOUD_SHARED_CREDENTIALS_FILE";
+/// The shared credentials file, under the home directory, when none is named.
+pub const DEFAULT_CREDENTIALS_FILE: &str = ".baidubce/credentials";
 /// `true`/`1`/`yes` permits a plain-http endpoint on a non-loopback host
 /// (refused otherwise: signed requests and session tokens would travel in
 /// clear text). Deliberately not a provider argument, so a module cannot
@@ -178,6 +186,29 @@ pub fn schema() -> Schema {
                 .validate(region_format()),
         )
         .attribute(
+            Attribute::string(PROFILE)
+                .optional()
+                .validate(non_empty())
+                .description(format!(
+                    "Named profile of the shared credentials file to take access_key, \
+                     secret_key and session_token from (arguments set in the provider block \
+                     still win), so no secret has to pass through the configuration, plan \
+                     files or state: e.g. profile = \"peer\" for a second account. Falls \
+                     back to {ENV_PROFILE}. Without a profile, the file's [default] profile \
+                     is used for keys neither the block nor the environment sets."
+                )),
+        )
+        .attribute(
+            Attribute::string(SHARED_CREDENTIALS_FILE)
+                .optional()
+                .validate(non_empty())
+                .description(format!(
+                    "Path of the shared credentials file (INI: [profile] sections with \
+                     access_key, secret_key and optionally session_token). Falls back to \
+                     {ENV_SHARED_CREDENTIALS_FILE}, then ~/{DEFAULT_CREDENTIALS_FILE}."
+                )),
+        )
+        .attribute(
             Attribute::number(MAX_RETRIES)
                 .optional()
                 .validate(validators::int_between(0, MAX_RETRIES_LIMIT))
@@ -308,6 +339,16 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
         Setting::Known(None) => Some(env.var(var).is_some()),
     };
     let configured = |name: &str| matches!(setting(config, name), Setting::Known(Some(_)));
+    // A profile's keys are read when the provider is configured, not here.
+    let from_profile =
+        !matches!(setting(config, PROFILE), Setting::Known(None)) || env.var(ENV_PROFILE).is_some();
+    let present = |name: &str, var: &str| {
+        if from_profile {
+            None
+        } else {
+            present(name, var)
+        }
+    };
     let access = present(ACCESS_KEY, ENV_ACCESS_KEY);
     let secret = present(SECRET_KEY, ENV_SECRET_KEY);
     if configured(ACCESS_KEY) && secret == Some(false) {
@@ -463,20 +504,76 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             Setting::Known(_) => env.var(var),
         }
     };
-    let access_key = pick(ACCESS_KEY, ENV_ACCESS_KEY);
-    let secret_key = pick(SECRET_KEY, ENV_SECRET_KEY);
-    let session_token = pick(SESSION_TOKEN, ENV_SESSION_TOKEN);
+    let configured_key = |name: &str| match setting(config, name) {
+        Setting::Known(Some(v)) if !v.trim().is_empty() => Some(v),
+        _ => None,
+    };
+    let profile_name = pick(PROFILE, ENV_PROFILE);
+    let credentials_file = pick(SHARED_CREDENTIALS_FILE, ENV_SHARED_CREDENTIALS_FILE);
+    // A named profile replaces the environment's keys; otherwise the file's
+    // [default] profile fills what neither the block nor the environment has.
+    let (mut access_key, mut secret_key, mut session_token) = if profile_name.is_some() {
+        (
+            configured_key(ACCESS_KEY),
+            configured_key(SECRET_KEY),
+            configured_key(SESSION_TOKEN),
+        )
+    } else {
+        (
+            pick(ACCESS_KEY, ENV_ACCESS_KEY),
+            pick(SECRET_KEY, ENV_SECRET_KEY),
+            pick(SESSION_TOKEN, ENV_SESSION_TOKEN),
+        )
+    };
     let region = pick(REGION, ENV_REGION);
     let endpoint = pick(ENDPOINT, ENV_ENDPOINT);
     if diags.has_errors() {
         return Err(diags);
+    }
+    let file = credentials_file.map(PathBuf::from).or_else(|| {
+        env.var("HOME")
+            .map(|h| Path::new(&h).join(DEFAULT_CREDENTIALS_FILE))
+    });
+    let profile = match (&profile_name, &file) {
+        (Some(name), Some(path)) => match profiles::load(path, name) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                diags.attribute_error(
+                    AttributePath::root().attr(PROFILE),
+                    "Cannot read the credentials profile",
+                    format!("{e}."),
+                );
+                return Err(diags);
+            }
+        },
+        (Some(name), None) => {
+            diags.attribute_error(
+                AttributePath::root().attr(PROFILE),
+                "Cannot read the credentials profile",
+                format!(
+                    "profile {name:?} is set, but there is no shared credentials file: set \
+                     {SHARED_CREDENTIALS_FILE} (or {ENV_SHARED_CREDENTIALS_FILE})."
+                ),
+            );
+            return Err(diags);
+        }
+        // Only when the keys are not complete already, and only if the file exists.
+        (None, Some(path)) if (access_key.is_none() || secret_key.is_none()) && path.is_file() => {
+            profiles::load(path, profiles::DEFAULT_PROFILE).ok()
+        }
+        (None, _) => None,
+    };
+    if let Some(p) = profile {
+        access_key = access_key.or(p.access_key);
+        secret_key = secret_key.or(p.secret_key);
+        session_token = session_token.or(p.session_token);
     }
 
     let missing = |diags: &mut Diagnostics, name: &str, var: &str, what: &str| {
         diags.attribute_error(
             AttributePath::root().attr(name),
             format!("Missing {what}"),
-            format!("No {what} is configured: set {name} in the provider block or the {var} environment variable."),
+            format!("No {what} is configured: set {name} in the provider block, the {var} environment variable, or {name} in a profile of the shared credentials file (see {PROFILE})."),
         );
     };
     if access_key.is_none() {
@@ -580,6 +677,8 @@ mod tests {
             SKIP_REGION_VALIDATION,
             SKIP_CREDENTIALS_VALIDATION,
             MAX_RETRIES,
+            PROFILE,
+            SHARED_CREDENTIALS_FILE,
         ]
         .iter()
         .map(|n| ((*n).to_owned(), Value::Null))
@@ -914,6 +1013,69 @@ mod tests {
         bad.push((ENV_MAX_RETRIES, "many"));
         let err = resolve(&config(&[]), &env(&bad)).expect_err("not a number");
         assert_eq!(errors_at(&err), [MAX_RETRIES]);
+    }
+
+    #[test]
+    fn keys_come_from_a_named_profile_before_the_environment_and_from_default_last() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("credentials");
+        std::fs::write(
+            &file,
+            "[default]\naccess_key = AK-file-default\nsecret_key = SK-file-default\n\n\
+             [peer]\naccess_key = AK-peer\nsecret_key = SK-peer\nsession_token = TOK-peer\n",
+        )
+        .expect("write");
+        let path = file.to_string_lossy().into_owned();
+        let env_keys = [
+            (ENV_ACCESS_KEY, "AK-env"),
+            (ENV_SECRET_KEY, "SK-env"),
+            (ENV_SHARED_CREDENTIALS_FILE, path.as_str()),
+        ];
+        // A named profile wins over the environment's keys.
+        let s = resolve(
+            &config(&[(PROFILE, Value::string("peer"))]),
+            &env(&env_keys),
+        )
+        .expect("peer");
+        assert_eq!(s.access_key, "AK-peer");
+        assert_eq!(s.secret_key.expose_secret(), "SK-peer");
+        assert!(s.session_token.is_some());
+        // ... but not over the block's own arguments.
+        let s = resolve(
+            &config(&[
+                (PROFILE, Value::string("peer")),
+                (ACCESS_KEY, Value::string("AK-block")),
+            ]),
+            &env(&env_keys),
+        )
+        .expect("block");
+        assert_eq!(s.access_key, "AK-block");
+        assert_eq!(s.secret_key.expose_secret(), "SK-peer");
+        // Without a profile: the environment, then [default].
+        let s = resolve(&config(&[]), &env(&env_keys)).expect("env");
+        assert_eq!(s.access_key, "AK-env");
+        let only_file = [(ENV_SHARED_CREDENTIALS_FILE, path.as_str())];
+        let s = resolve(&config(&[]), &env(&only_file)).expect("default profile");
+        assert_eq!(s.access_key, "AK-file-default");
+        // BAIDUCLOUD_PROFILE names it too; a missing one lists what there is.
+        let mut named = only_file.to_vec();
+        named.push((ENV_PROFILE, "prod"));
+        let err = resolve(&config(&[]), &env(&named)).expect_err("no such profile");
+        assert_eq!(errors_at(&err), [PROFILE]);
+        let detail = &err.errors().next().expect("error").detail;
+        assert!(detail.contains("[default], [peer]"), "{detail}");
+        assert!(!detail.contains("SK-"), "{detail}");
+        // Validation does not ask for keys a profile will supply.
+        let mut d = Diagnostics::new();
+        validate(
+            &config(&[
+                (PROFILE, Value::string("peer")),
+                (ACCESS_KEY, Value::string("AK")),
+            ]),
+            &env(&[]),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod data_sources;
 pub mod lifecycle;
 pub mod peerconn;
 pub mod preflight;
+pub mod profiles;
 pub mod refusal;
 pub mod regions;
 pub mod shared;
