@@ -339,16 +339,18 @@ fn same_account_postpaid_lifecycle() {
 
 // ------------------------------------------------------------- scenario 3
 
-/// Issue 5 e2e 3: Prepaid across regions with a reservation; the bandwidth can
-/// only grow (a decrease fails at plan time); a new term renews in place; an
-/// expired peering is replaced, not duplicated.
+/// Prepaid across regions with a reservation: the bandwidth can only grow;
+/// the initial term changed buys nothing; a term appended to `renewals` is a
+/// purchase the plan names; an expired peering is renewed in place, not
+/// replaced; an unexpired one is destroyed only by a refund the
+/// configuration asks for.
 #[test]
 fn prepaid_cross_region_with_reservation() {
     let emu = emulator();
     each_terraform(|tf| {
         fresh(&emu);
         let wd = workdir(tf);
-        let write = |bandwidth: u32, months: u32| {
+        let write_billing = |bandwidth: u32, billing: &str| {
             let bw = format!("bandwidth_in_mbps = {bandwidth}");
             let lines = [
                 bw.as_str(),
@@ -356,10 +358,14 @@ fn prepaid_cross_region_with_reservation() {
                 "peer_vpc_id  = \"vpc-demogz000001\"",
                 "peer_region  = \"gz\"",
             ];
-            wd.write(
-                "main.tf",
-                &config(&emu, &resource(&lines, &prepaid(months))),
-            );
+            wd.write("main.tf", &config(&emu, &resource(&lines, billing)));
+        };
+        let write = |bandwidth: u32, months: u32| write_billing(bandwidth, &prepaid(months));
+        let with = |months: u32, extra: &str| {
+            prepaid(months).replace(
+                "    payment_timing = \"Prepaid\"\n",
+                &format!("    payment_timing = \"Prepaid\"\n{extra}"),
+            )
         };
         write(50, 1);
         plan_expect_and_apply(&wd, &["create"]);
@@ -399,27 +405,71 @@ fn prepaid_cross_region_with_reservation() {
         assert_eq!(mutating_requests(&emu).len(), before);
         assert_eq!(state_values(&wd)["bandwidth_in_mbps"], json!(50));
 
-        // A longer term renews in place.
+        // A longer initial term buys nothing (it used to renew silently).
         let expired_before = values["expired_time"].clone();
         write(60, 3);
-        plan_expect_and_apply(&wd, &["update"]);
+        let plan = wd.plan_json(&[]);
+        assert_eq!(plan.actions(ADDR), ["update"]);
+        assert_says(&plan.plan, "The initial term changes, nothing is bought");
+        wd.apply_with(&["tfplan"]).assert_success();
         let calls = operations(&mutating_requests(&emu)[before..]);
-        assert_eq!(calls, ["ResizePeerConn", "RenewPeerConn"]);
-        let values = state_values(&wd);
-        assert_ne!(
-            values["expired_time"], expired_before,
-            "renewal moves the expiry"
-        );
+        assert_eq!(calls, ["ResizePeerConn"]);
+        assert_eq!(state_values(&wd)["expired_time"], expired_before);
         assert_eq!(only_peering(&emu)["bandwidthInMbps"], json!(60));
         assert_plan_empty(&wd);
 
-        // Past its term the peering is expired: the plan replaces it, with a warning.
+        // A term appended to renewals is a purchase the plan names.
+        write_billing(60, &with(3, "    renewals       = []\n"));
+        wd.apply();
+        let before = mutating_requests(&emu).len();
+        write_billing(60, &with(3, "    renewals       = [2]\n"));
+        let plan = wd.plan_json(&[]);
+        assert_eq!(plan.actions(ADDR), ["update"]);
+        assert_says(&plan.plan, "This plan buys a Prepaid renewal");
+        assert_says(&plan.plan, "renewed for 2 month(s)");
+        wd.apply_with(&["tfplan"]).assert_success();
+        assert_eq!(
+            operations(&mutating_requests(&emu)[before..]),
+            ["RenewPeerConn"]
+        );
+        assert_ne!(state_values(&wd)["expired_time"], expired_before);
+        assert_plan_empty(&wd);
+
+        // Past its term the peering is expired: kept, with what to do.
         emu.advance_clock(200 * 86_400);
         let plan = wd.plan_json(&[]);
-        assert_eq!(plan.actions(ADDR), ["delete", "create"], "{}", plan.plan);
-        plan.plan.assert_contains("expired");
+        assert_eq!(plan.actions(ADDR), ["no-op"], "{}", plan.plan);
+        assert_says(&plan.plan, "Prepaid peering expired");
         plan.plan.assert_contains(&id);
+        // ...and renewed in place by one more term: same id, active again.
+        let before = mutating_requests(&emu).len();
+        write_billing(60, &with(3, "    renewals       = [2, 1]\n"));
+        plan_expect_and_apply(&wd, &["update"]);
+        assert_eq!(
+            operations(&mutating_requests(&emu)[before..]),
+            ["RenewPeerConn"]
+        );
+        let values = state_values(&wd);
+        assert_eq!(values["id"], json!(id));
+        assert_eq!(values["status"], json!("active"));
+
+        // Unexpired, it is not destroyed without a refund the configuration asks for.
+        let refused = wd.run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+        refused.assert_failure();
+        assert_says(&refused, "Prepaid term still running");
+        assert_eq!(peerings(&emu).len(), 1);
+        write_billing(
+            60,
+            &with(
+                3,
+                "    renewals          = [2, 1]\n    refund_on_destroy = true\n",
+            ),
+        );
+        let before = mutating_requests(&emu).len();
+        wd.apply();
         wd.destroy();
+        let calls = operations(&mutating_requests(&emu)[before..]);
+        assert_eq!(calls, ["RefundPeerConn"], "{calls:?}");
         assert!(peerings(&emu).is_empty(), "{}", pretty(&emu.state()));
     });
 }

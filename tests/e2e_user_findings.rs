@@ -657,3 +657,101 @@ fn a_second_account_through_a_profile_never_reaches_plans_or_state() {
         wd.destroy();
     });
 }
+
+/// After a renewal, import used to read back a term the allowed values
+/// reject (6 + 4 → 10) and any allowed value planned a renewal the apply
+/// really bought. Now an import never plans a purchase: the generated
+/// configuration splits the term into allowed ones (9 and renewals [1]) and
+/// plans nothing, and a hand-written one is adopted with no renew call.
+#[test]
+fn an_import_never_plans_a_purchase() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let wd = TfWorkdir::new(tf);
+        let resource = |renewals: &str| {
+            format!(
+                "resource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"gz\"\n  billing {{\n    payment_timing = \"Prepaid\"\n{renewals}    reservation {{\n      reservation_length = 6\n    }}\n  }}\n}}\n",
+                INITIATOR.vpc("bj", 0),
+                INITIATOR.vpc("gz", 0)
+            )
+        };
+        let providers = format!(
+            "{}{}",
+            required_providers(),
+            provider_block(&INITIATOR, "bj", emu.endpoint(), None)
+        );
+        wd.write(
+            "main.tf",
+            &format!("{providers}{}", resource("    renewals = []\n")),
+        );
+        wd.apply();
+        wd.write(
+            "main.tf",
+            &format!("{providers}{}", resource("    renewals = [4]\n")),
+        );
+        wd.apply();
+        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let renewals = |emu: &Emulator| {
+            emu.requests()["requests"].as_array().map_or(0, |all| {
+                all.iter()
+                    .filter(|r| r["operation"] == "RenewPeerConn")
+                    .count()
+            })
+        };
+        assert_eq!(renewals(&emu), 1);
+
+        // A hand-written configuration: adopted, nothing bought.
+        wd.state_rm("baidu_peerconn.pc");
+        wd.import("baidu_peerconn.pc", &id);
+        let plan = wd.run_ok(&["plan", "-input=false", "-no-color"]);
+        plan.assert_says("nothing bought");
+        wd.apply();
+        wd.assert_plan_empty();
+        assert_eq!(renewals(&emu), 1, "the import bought a renewal");
+
+        if tf.at_least(1, 5, 0) {
+            // Generated configuration: valid, and it plans no change at all.
+            wd.state_rm("baidu_peerconn.pc");
+            wd.write(
+                "main.tf",
+                &format!("{providers}import {{\n  to = baidu_peerconn.pc\n  id = \"{id}\"\n}}\n"),
+            );
+            wd.run_ok(&[
+                "plan",
+                "-input=false",
+                "-no-color",
+                "-generate-config-out=generated.tf",
+            ]);
+            let generated =
+                std::fs::read_to_string(wd.path().join("generated.tf")).expect("generated.tf");
+            assert!(generated.contains("reservation_length"), "{generated}");
+            assert!(generated.contains("renewals"), "{generated}");
+            let plan = wd.plan_json(&[]);
+            assert_eq!(
+                plan.actions("baidu_peerconn.pc"),
+                ["no-op"],
+                "{}",
+                plan.plan
+            );
+            wd.apply_with(&["tfplan"]).assert_success();
+            wd.assert_plan_empty();
+            assert_eq!(
+                renewals(&emu),
+                1,
+                "the generated configuration bought a renewal"
+            );
+            wd.remove("generated.tf");
+            wd.write(
+                "main.tf",
+                &format!("{providers}{}", resource("    renewals = [4]\n")),
+            );
+        }
+        emu.advance_clock(400 * 86_400);
+        wd.destroy();
+    });
+}

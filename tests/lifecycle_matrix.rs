@@ -179,7 +179,7 @@ impl Row {
 /// fails the test, so a new argument cannot go untested.
 fn row(behaviour: &'static Behaviour, pools: &mut Pools) -> Row {
     let arg = behaviour.argument;
-    let prepaid = arg.starts_with("billing.reservation") || arg == "billing.payment_timing";
+    let prepaid = arg.starts_with("billing.");
     let peer_region = if prepaid { "gz" } else { "bj" };
     let mut base = Settings::new();
     base.insert("bandwidth_in_mbps", "10".into());
@@ -268,6 +268,15 @@ fn row(behaviour: &'static Behaviour, pools: &mut Pools) -> Row {
                 ],
             );
             empty = Some(q(""));
+        }
+        "billing.renewals" => {
+            set(&mut a, &[(arg, "[]".into())]);
+            set(&mut b, &[(arg, "[1]".into())]);
+            empty = Some("[]".into());
+        }
+        "billing.refund_on_destroy" => {
+            set(&mut a, &[(arg, "false".into())]);
+            set(&mut b, &[(arg, "true".into())]);
         }
         "billing.reservation.reservation_length" => {
             // Keeps the reservation block when the length is removed.

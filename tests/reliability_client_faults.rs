@@ -92,7 +92,7 @@ async fn a_wait_survives_polls_that_fail_after_the_clients_retries() {
 }
 
 #[tokio::test]
-async fn a_persistent_failure_still_ends_the_wait_and_deadlines_hold() {
+async fn a_persistent_failure_ends_the_wait_at_its_deadline_with_the_error() {
     let emu = emulator().await;
     let endpoint = emu.endpoint();
     let c = client(&endpoint);
@@ -115,18 +115,20 @@ async fn a_persistent_failure_still_ends_the_wait_and_deadlines_hold() {
             Role::Initiator,
             &[PeerConnStatus::Active],
             &[],
-            &wait(Duration::from_secs(60)),
+            &wait(Duration::from_secs(6)),
         )
         .await
         .expect_err("every poll fails");
+    // Transient failures are polled past until the deadline, which then
+    // ends the wait with the last error (an outage must not end a wait
+    // early and taint a healthy peering).
     match &err {
         WaitError::Poll { error, .. } => assert!(error.is_retryable(), "{error}"),
         other => panic!("expected a poll error, got {other}"),
     }
-    // 1 + 3 tolerated failures, 1 s apart: done well before the deadline.
     assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
+        started.elapsed() >= Duration::from_secs(5),
+        "ended before its deadline: {:?}",
         started.elapsed()
     );
 

@@ -2,8 +2,9 @@
 //! time on Terraform ≥ 1.3), waits out a transition Baidu would refuse to
 //! interrupt, then deletes and waits until the peering is gone.
 
-use super::rules::deletion_protected;
+use super::rules::{self, deletion_protected};
 use super::schema::{DELETE_PROTECT, ID};
+use super::spec::Spec;
 use crate::baidu::{BaiduClient, PeerConnStatus, Role};
 use crate::framework::{Context, DeleteRequest};
 use crate::provider::shared::{
@@ -76,8 +77,23 @@ pub(super) async fn delete<D>(
         }
     }
 
-    tracing::info!(peer_conn_id = id, "deleting peering connection");
-    match client.delete_peerconn(id, &call_options(ctx)).await {
+    let spec = Spec::from_value(req.prior);
+    let unexpired = rules::unexpired_prepaid(req.prior, &spec);
+    let deleted = match (&unexpired, rules::refunds_on_destroy(&spec)) {
+        (Some(expiry), false) => {
+            diags.push(rules::unexpired_prepaid_refused(expiry));
+            return;
+        }
+        (Some(_), true) => {
+            tracing::info!(peer_conn_id = id, "refunding the unexpired Prepaid peering");
+            client.refund_peerconn(id, &call_options(ctx)).await
+        }
+        (None, _) => {
+            tracing::info!(peer_conn_id = id, "deleting peering connection");
+            client.delete_peerconn(id, &call_options(ctx)).await
+        }
+    };
+    match deleted {
         Ok(()) => {}
         Err(e) if e.is_not_found() => return,
         // The delete may have run with only its answer lost (a 5xx or a

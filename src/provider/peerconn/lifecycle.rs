@@ -103,8 +103,24 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         drift: Drift::Impossible,
     },
     Behaviour {
-        argument: "billing.reservation.reservation_length",
+        argument: "billing.renewals",
+        // Appending a term; any other change buys nothing (StoredOnly).
         change: Effect::InPlace(&["RenewPeerConn"]),
+        removal: Effect::StoredOnly,
+        emptied: Some(Effect::StoredOnly),
+        drift: Drift::NotReported,
+    },
+    Behaviour {
+        argument: "billing.refund_on_destroy",
+        change: Effect::StoredOnly,
+        removal: Effect::StoredOnly,
+        emptied: None,
+        drift: Drift::Impossible,
+    },
+    Behaviour {
+        argument: "billing.reservation.reservation_length",
+        // The initial term: changing it later buys nothing.
+        change: Effect::StoredOnly,
         removal: MISSING,
         emptied: None,
         drift: Drift::NotReported,

@@ -7,6 +7,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 
 use super::schema::*;
 use super::spec::{ReservationSpec, Slot, Spec};
+use super::term;
 use crate::baidu::model::{Billing, CreatePeerConnRequest, PaymentTiming, Reservation, Tag};
 use crate::baidu::PeerConn;
 use crate::provider::shared::{dns_sync_enabled, tags_value, view_attributes};
@@ -192,24 +193,58 @@ fn billing_state(
         .map(|t| Value::string(t.as_str()))
         .or_else(|| base_block.and_then(|b| b.get_attr(PAYMENT_TIMING)).cloned())
         .unwrap_or(Value::Null);
-    let reservation = match base_block {
-        Some(b) => b
-            .get_attr(RESERVATION)
-            .cloned()
-            .unwrap_or_else(|| Value::list([])),
-        None if timing.as_str() == Some(PREPAID) => match whole_months(created, expired) {
-            Some(months) if months > 0 => Value::list([Value::object([
-                (RESERVATION_LENGTH, Value::from(months)),
-                (RESERVATION_TIME_UNIT, Value::string(MONTH)),
-            ])]),
-            _ => Value::list([]),
-        },
-        None => Value::list([]),
+    let kept = |name: &str| base_block.and_then(|b| b.get_attr(name)).cloned();
+    let (reservation, renewals) = match base_block {
+        Some(b) => (
+            b.get_attr(RESERVATION)
+                .cloned()
+                .unwrap_or_else(|| Value::list([])),
+            kept(RENEWALS).unwrap_or(Value::Null),
+        ),
+        // An import: the whole term since creation, as allowed terms.
+        None if timing.as_str() == Some(PREPAID) => {
+            let terms = whole_months(created, expired)
+                .map(term::split_into_terms)
+                .unwrap_or_default();
+            match terms.split_first() {
+                Some((first, rest)) => (
+                    Value::list([Value::object([
+                        (RESERVATION_LENGTH, Value::from(*first)),
+                        (RESERVATION_TIME_UNIT, Value::string(MONTH)),
+                    ])]),
+                    if rest.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::list(rest.iter().map(|m| Value::from(*m)).collect::<Vec<_>>())
+                    },
+                ),
+                None => (Value::list([]), Value::Null),
+            }
+        }
+        None => (Value::list([]), Value::Null),
     };
     Value::list([Value::object([
         (PAYMENT_TIMING, timing),
         (RESERVATION, reservation),
+        (RENEWALS, renewals),
+        (
+            REFUND_ON_DESTROY,
+            kept(REFUND_ON_DESTROY)
+                .filter(|v| !v.is_null())
+                .unwrap_or(Value::Bool(false)),
+        ),
     ])])
+}
+
+/// When a term of `months` bought now ends: counted from `expired` (RFC
+/// 3339) while that is still ahead, else from `now`, as a renewal extends
+/// the current term or starts a new one. An estimate for the plan's words.
+pub fn expiry_after(expired: Option<&str>, months: i64, now: OffsetDateTime) -> Option<String> {
+    let end = expired
+        .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok())
+        .filter(|e| *e > now)
+        .unwrap_or(now);
+    add_months(end, months)?.format(&Rfc3339).ok()
 }
 
 /// `t` plus `months` calendar months, the day clamped to the month's length

@@ -17,6 +17,7 @@ mod read;
 pub mod rules;
 pub mod schema;
 pub mod spec;
+pub mod term;
 mod update;
 
 use async_trait::async_trait;

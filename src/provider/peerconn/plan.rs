@@ -2,20 +2,28 @@
 //! planning cannot know (the provider's region, what Baidu reports back, the
 //! remote status), applied to the plan under construction.
 
+use super::mapping;
 use super::rules::{self, PlanContext};
 use super::schema::*;
 use super::spec::Spec;
+use super::term::{renewal_change, RenewalChange};
 use crate::baidu::PeerConnStatus;
 use crate::framework::PlanChange;
 use crate::provider::refusal;
 use crate::provider::shared::{classify_status, StatusClass};
 use crate::tfvalue::{Diagnostic, Diagnostics, Value};
+use time::OffsetDateTime;
 
 pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut Diagnostics) {
     let prior = plan.prior().map(Spec::from_value);
     if plan.is_destroy() {
-        if let Some(prior) = &prior {
+        if let (Some(prior), Some(state)) = (&prior, plan.prior()) {
             rules::check_destroy(prior, diags);
+            if let Some(expiry) = rules::unexpired_prepaid(state, prior) {
+                if !rules::refunds_on_destroy(prior) {
+                    diags.push(rules::unexpired_prepaid_refused(&expiry));
+                }
+            }
         }
         return;
     }
@@ -83,6 +91,27 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
                 )
                 .at(path(STATUS)),
             );
+        } else if *status == PeerConnStatus::Expired
+            && plan
+                .planned()
+                .map(Spec::from_value)
+                .and_then(|p| p.prepaid())
+                == Some(true)
+        {
+            // A renewal brings an expired Prepaid peering back in place;
+            // replacing it would be a new purchase with a new id.
+            diags.push(
+                Diagnostic::warning(
+                    "Prepaid peering expired",
+                    format!(
+                        "The term of peering connection {id} ended, so it carries no \
+                         traffic. Append a term to billing[0].{RENEWALS} to renew it in place \
+                         (a purchase, which the plan will name), or run terraform apply \
+                         -replace to buy a new peering with a new id."
+                    ),
+                )
+                .at(billing_path(RENEWALS)),
+            );
         } else if classify_status(status) == StatusClass::NeedsReplacement
             && plan.force_replace(path(STATUS))
         {
@@ -104,6 +133,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
     if let (Some(prior), Some(planned)) = (plan.prior(), plan.planned()) {
         warn_if_tags_replace(prior, planned, diags);
         warn_if_resource_group_added(prior, planned, diags);
+        say_what_the_term_change_buys(prior, planned, diags);
     }
 
     if plan.is_update() && !plan.replaces() {
@@ -155,6 +185,67 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
         )
         .at(path(TAGS)),
     );
+}
+
+/// Nothing about money may happen without the plan saying so in words: a
+/// renewal is announced as a purchase with its months and the new expiry,
+/// and every other change of the term as buying nothing.
+fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
+    let (before, after) = (Spec::from_value(prior), Spec::from_value(planned));
+    let id = prior
+        .get_attr(ID)
+        .and_then(Value::as_str)
+        .unwrap_or("(unknown)");
+    match renewal_change(&before, &after) {
+        RenewalChange::Buy(terms) => {
+            let months: i64 = terms.iter().sum();
+            let expired = prior.get_attr(EXPIRED_TIME).and_then(Value::as_str);
+            let until = mapping::expiry_after(expired, months, OffsetDateTime::now_utc())
+                .unwrap_or_else(|| "(unknown)".to_owned());
+            diags.push(
+                Diagnostic::warning(
+                    "This plan buys a Prepaid renewal",
+                    format!(
+                        "Applying it is a purchase: peering connection {id} is renewed for {months} \
+                         month(s) (terms {terms:?} appended to billing[0].{RENEWALS}). Its term \
+                         ends {} now and about {until} after the apply.",
+                        expired.unwrap_or("(unknown)")
+                    ),
+                )
+                .at(billing_path(RENEWALS)),
+            );
+        }
+        RenewalChange::RecordOnly => diags.push(
+            Diagnostic::warning(
+                "Renewals recorded, nothing bought",
+                format!(
+                    "billing[0].{RENEWALS} of peering connection {id} changes, but only terms \
+                     appended to a list Terraform already has are bought: this change (an \
+                     import's list adopted, or terms already bought edited or removed) is \
+                     recorded in the state, with no purchase and no refund."
+                ),
+            )
+            .at(billing_path(RENEWALS)),
+        ),
+        RenewalChange::None => {}
+    }
+    let reservation = |s: &Spec| s.billing.known().map(|b| b.reservation.clone());
+    if after.prepaid() == Some(true)
+        && reservation(&before).is_some_and(|r| !r.is_null())
+        && reservation(&before) != reservation(&after)
+    {
+        diags.push(
+            Diagnostic::warning(
+                "The initial term changes, nothing is bought",
+                format!(
+                    "billing[0].{RESERVATION} is the term peering connection {id} was created \
+                     with; changing it only records the new value. To extend the term, append \
+                     to billing[0].{RENEWALS}."
+                ),
+            )
+            .at(billing_path(RESERVATION)),
+        );
+    }
 }
 
 /// `resource_group_id` is sent only when creating, and Baidu never reports

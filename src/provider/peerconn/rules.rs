@@ -179,6 +179,47 @@ pub fn check_destroy(prior: &Spec, diags: &mut Diagnostics) {
     }
 }
 
+/// Whether `state` is a `Prepaid` peering whose paid term is still running,
+/// which Baidu does not release (only refund): its expiry when so.
+pub fn unexpired_prepaid(state: &crate::tfvalue::Value, spec: &Spec) -> Option<String> {
+    use crate::tfvalue::Value;
+    let status = state
+        .get_attr(STATUS)
+        .and_then(Value::as_str)
+        .map(PeerConnStatus::from);
+    let releasable = matches!(
+        status,
+        Some(PeerConnStatus::Expired | PeerConnStatus::ConsultFailed | PeerConnStatus::Deleted)
+    );
+    let expiry = state.get_attr(EXPIRED_TIME).and_then(Value::as_str)?;
+    let ends =
+        time::OffsetDateTime::parse(expiry, &time::format_description::well_known::Rfc3339).ok()?;
+    (spec.prepaid() == Some(true) && !releasable && ends > time::OffsetDateTime::now_utc())
+        .then(|| expiry.to_owned())
+}
+
+/// Whether a destroy of `spec` refunds it (`billing[0].refund_on_destroy`).
+pub fn refunds_on_destroy(spec: &Spec) -> bool {
+    spec.billing
+        .known()
+        .and_then(|b| b.refund_on_destroy.known().copied())
+        == Some(true)
+}
+
+/// The refusal to delete an unexpired Prepaid peering without a refund.
+pub fn unexpired_prepaid_refused(expiry: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Prepaid term still running",
+        format!(
+            "This Prepaid peering's paid term ends {expiry}, and Baidu does not release a \
+             Prepaid peering before then. Set billing[0].{REFUND_ON_DESTROY} = true and apply \
+             to have the destroy refund it instead (Baidu returns the unused part), or keep \
+             it until it has expired."
+        ),
+    )
+    .at(billing_path(REFUND_ON_DESTROY))
+}
+
 /// The refusal to delete a protected peering.
 pub fn deletion_protected() -> Diagnostic {
     Diagnostic::error(

@@ -23,6 +23,8 @@ pub const PAYMENT_TIMING: &str = "payment_timing";
 pub const RESERVATION: &str = "reservation";
 pub const RESERVATION_LENGTH: &str = "reservation_length";
 pub const RESERVATION_TIME_UNIT: &str = "reservation_time_unit";
+pub const RENEWALS: &str = "renewals";
+pub const REFUND_ON_DESTROY: &str = "refund_on_destroy";
 pub const TAGS: &str = "tags";
 pub const RESOURCE_GROUP_ID: &str = "resource_group_id";
 pub const DELETE_PROTECT: &str = "delete_protect";
@@ -364,17 +366,48 @@ fn billing_block() -> Block {
                      the peering.",
                 ),
         )
+        .attribute(
+            Attribute::list(RENEWALS, Type::Number)
+                .optional()
+                .validate(validators::each_element(validators::int_one_of(
+                    &RESERVATION_LENGTHS,
+                )))
+                .markdown_description(
+                    "Renewals of a `Prepaid` peering's term, in months, oldest first: **each \
+                     term appended is a purchase**, made by the next apply (Baidu's renew call, \
+                     also on an `expired` peering, which is renewed in place), and the plan says \
+                     so in words with the months bought and the new expiry. Nothing else here \
+                     ever buys: removing or editing terms already bought records the change \
+                     and refunds nothing, and after an import (or on state written before this \
+                     argument existed) the configured list is adopted without a purchase. Each \
+                     term is 1 to 9, 12, 24 or 36.",
+                ),
+        )
+        .attribute(
+            Attribute::bool(REFUND_ON_DESTROY)
+                .default(Value::Bool(false))
+                .markdown_description(
+                    "Destroying (or replacing) a `Prepaid` peering before its term ends: \
+                     `false` (the default) refuses it at plan time with the expiry date, since \
+                     Baidu does not release an unexpired `Prepaid` peering; `true` refunds it \
+                     (Baidu's refund call: the unused part is returned, where Baidu offers \
+                     refunds) instead of deleting it. Stored only: changing it makes no API \
+                     call.",
+                ),
+        )
         .block(NestedBlock::list(RESERVATION, reservation_block()).max_items(1))
 }
 
 fn reservation_block() -> Block {
     Block::new()
         .markdown_description(
-            "The paid term of a `Prepaid` peering (required for `Prepaid`). Baidu does not \
-             report it back, so the configured block is kept; an imported `Prepaid` peering \
-             gets the whole months between its creation and expiry. Changing it on a \
-             `Prepaid` peering **renews** it in place for the new term; on a `Postpaid` \
-             peering it is kept as written and has no effect.",
+            "The **initial** paid term of a `Prepaid` peering (required for `Prepaid`, \
+             refused for `Postpaid`), bought when it is created. Baidu does not report it \
+             back, so the configured block is kept. Changing it later buys nothing (the plan \
+             says so): to extend the term, append to `renewals`. An imported `Prepaid` \
+             peering gets its whole months between creation and expiry, split into allowed \
+             terms (e.g. 10 months: a term of 9 and `renewals = [1]`), so the generated \
+             configuration is valid and plans no purchase.",
         )
         .attribute(
             Attribute::number(RESERVATION_LENGTH)

@@ -56,6 +56,9 @@ pub struct BillingSpec {
     pub payment_timing: Slot<String>,
     /// `Null` when the configuration has no `reservation` block.
     pub reservation: Slot<ReservationSpec>,
+    /// Terms bought after creation, oldest first.
+    pub renewals: Slot<Vec<i64>>,
+    pub refund_on_destroy: Slot<bool>,
 }
 
 impl BillingSpec {
@@ -136,6 +139,10 @@ impl BillingSpec {
         Self {
             payment_timing: Slot::from_value(v.get_attr(PAYMENT_TIMING), string),
             reservation,
+            renewals: Slot::from_value(v.get_attr(RENEWALS), |list| {
+                list.as_list()?.iter().map(Value::as_i64).collect()
+            }),
+            refund_on_destroy: Slot::from_value(v.get_attr(REFUND_ON_DESTROY), bool_),
         }
     }
 }
@@ -217,6 +224,8 @@ pub(crate) mod tests {
         Value::list([Value::object([
             (PAYMENT_TIMING, Value::string(timing)),
             (RESERVATION, reservation),
+            (RENEWALS, Value::Null),
+            (REFUND_ON_DESTROY, Value::Bool(false)),
         ])])
     }
 

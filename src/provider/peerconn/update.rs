@@ -7,17 +7,19 @@
 //! | `description`, `local_if_name` | `PUT /v1/peerconn/{id}` on the local interface |
 //! | `peer_if_name` (same account) | `PUT /v1/peerconn/{id}` on the acceptor's interface |
 //! | `bandwidth_in_mbps` | `?resize` |
-//! | `reservation` of a Prepaid peering | `?purchaseReserved` (renew for the new term) |
+//! | terms appended to `billing.renewals` (Prepaid) | `?purchaseReserved`, one per term |
 //! | `delete_protect` | `/deleteProtect` |
 //! | `dns_sync` | `?open` / `?close`, waiting for the DNS status to settle |
 //!
-//! `reservation` of a Postpaid peering, `resource_group_id` after an import
+//! `reservation` (the initial term), other changes of `renewals`,
+//! `refund_on_destroy`, `on_rejection`, `resource_group_id` after an import
 //! and `timeouts` need no call: they are only stored.
 
 use super::dns;
 use super::read::{fetch_views, salvage_state, state_of};
 use super::schema::*;
-use super::spec::{ReservationSpec, Slot, Spec};
+use super::spec::{Slot, Spec};
+use super::term::{renewal_change, RenewalChange};
 use crate::baidu::model::{RenewPeerConnRequest, UpdatePeerConnRequest};
 use crate::baidu::{BaiduClient, PeerConnStatus, Role};
 use crate::framework::{Context, UpdateRequest};
@@ -34,7 +36,8 @@ pub(super) struct Changes {
     pub local_interface: Option<(Option<String>, Option<String>)>,
     pub peer_if_name: Option<String>,
     pub bandwidth: Option<i64>,
-    pub renew: Option<(i64, String)>,
+    /// Terms to buy, in months, one renew call each.
+    pub renew: Vec<i64>,
     pub delete_protect: Option<bool>,
     pub dns_sync: Option<bool>,
 }
@@ -52,18 +55,11 @@ impl Changes {
             changed(&prior.local_if_name, &planned.local_if_name).and_then(|s| s.known().cloned());
         let local_interface = (description.is_some() || local_if_name.is_some())
             .then_some((description, local_if_name));
-        let reservation = |s: &Spec| -> Slot<ReservationSpec> {
-            s.billing
-                .known()
-                .map(|b| b.reservation.clone())
-                .unwrap_or_default()
-        };
-        let renew = match (planned.prepaid(), reservation(prior), reservation(planned)) {
-            (Some(true), old, Slot::Known(new)) if old != Slot::Known(new.clone()) => new
-                .length
-                .known()
-                .map(|len| (*len, new.time_unit.as_deref().unwrap_or(MONTH).to_owned())),
-            _ => None,
+        // Only terms appended to `renewals` are bought; the reservation is
+        // the initial term and changing it buys nothing.
+        let renew = match renewal_change(prior, planned) {
+            RenewalChange::Buy(terms) => terms,
+            RenewalChange::None | RenewalChange::RecordOnly => Vec::new(),
         };
         Self {
             local_interface,
@@ -159,6 +155,20 @@ pub(super) async fn update<D>(
     }
 }
 
+/// Appends a bought term to `state`'s `billing[0].renewals`.
+fn record_renewal(state: &mut Value, months: i64) {
+    let renewals = billing_path(RENEWALS);
+    let mut bought: Vec<Value> = renewals
+        .apply_to(state)
+        .and_then(Value::as_list)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
+    bought.push(Value::from(months));
+    if let Some(slot) = renewals.apply_to_mut(state) {
+        *slot = Value::list(bought);
+    }
+}
+
 /// Runs the calls in a fixed order; `done` gets each stored-only value once
 /// its call succeeded.
 async fn apply_changes<D>(
@@ -226,12 +236,12 @@ async fn apply_changes<D>(
             })?;
         settle(ctx, client, id, &scope(attr)).await?;
     }
-    if let Some((length, unit)) = &changes.renew {
-        let attr = billing_path(RESERVATION);
+    for months in &changes.renew {
+        let attr = billing_path(RENEWALS);
         client
             .renew_peerconn(
                 id,
-                &RenewPeerConnRequest::new(*length, unit.clone()),
+                &RenewPeerConnRequest::new(*months, MONTH),
                 &call_options(ctx),
             )
             .await
@@ -242,9 +252,9 @@ async fn apply_changes<D>(
                     &scope(attr.clone()),
                 )
             })?;
-        if let Some(billing) = planned.get_attr(BILLING) {
-            done.set_attr(BILLING, billing.clone());
-        }
+        // Recorded term by term: a later failure must not make the next
+        // plan buy this one again.
+        record_renewal(done, *months);
     }
     if let Some(protect) = changes.delete_protect {
         client
@@ -338,9 +348,36 @@ mod tests {
         // A removed description is cleared; the unchanged name is not sent.
         assert_eq!(c.local_interface, Some((Some(String::new()), None)));
         assert_eq!(c.peer_if_name, Some("p".into()));
-        assert_eq!(c.renew, Some((12, MONTH.into())));
+        // The reservation is the initial term: changing it buys nothing.
+        assert!(c.renew.is_empty(), "{:?}", c.renew);
         assert_eq!(c.dns_sync, Some(true));
         assert_eq!(c.delete_protect, Some(true));
+    }
+
+    #[test]
+    fn appended_renewals_are_bought_one_call_each() {
+        let with = |renewals: &[i64]| {
+            let b = Value::list([Value::object([
+                (PAYMENT_TIMING, Value::string(PREPAID)),
+                (
+                    RESERVATION,
+                    Value::list([Value::object([
+                        (RESERVATION_LENGTH, Value::from(1i64)),
+                        (RESERVATION_TIME_UNIT, Value::string(MONTH)),
+                    ])]),
+                ),
+                (
+                    RENEWALS,
+                    Value::list(renewals.iter().map(|m| Value::from(*m)).collect::<Vec<_>>()),
+                ),
+            ])]);
+            spec(&[(BILLING, b)])
+        };
+        assert_eq!(
+            Changes::between(&with(&[6]), &with(&[6, 12, 1])).renew,
+            [12, 1]
+        );
+        assert!(Changes::between(&with(&[6]), &with(&[3])).renew.is_empty());
     }
 
     #[test]
