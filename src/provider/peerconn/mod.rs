@@ -145,4 +145,51 @@ mod tests {
              `terraform import baidu_peerconn.example peerconn-a1b2c3d4e5f6`."
         );
     }
+
+    #[test]
+    fn a_state_from_before_renewals_and_on_rejection_upgrades_to_the_adopting_shape() {
+        // attributes of a 0.1.0 Prepaid peering, as Terraform stored them.
+        let raw = serde_json::json!({
+            "id": "peerconn-abcdef123456",
+            "bandwidth_in_mbps": 20,
+            "local_vpc_id": "vpc-demobj000001",
+            "peer_vpc_id": "vpc-demogz000001",
+            "peer_region": "gz",
+            "billing": [{
+                "payment_timing": "Prepaid",
+                "reservation": [{ "reservation_length": 12, "reservation_time_unit": "month" }]
+            }],
+            "tags": {},
+            "delete_protect": false,
+            "dns_sync": false,
+            "status": "active"
+        });
+        let schema = schema::schema();
+        let mut diags = Diagnostics::new();
+        let state = PeerConnResource
+            .upgrade_state(
+                crate::framework::UpgradeRequest {
+                    version: 0,
+                    raw: &raw,
+                    schema: &schema,
+                },
+                &mut diags,
+            )
+            .expect("upgrades");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(state.conforms_to(&schema.value_type()));
+        let billing = schema::billing_path(schema::RENEWALS);
+        // Null renewals: the next plan adopts the configured list, buying nothing.
+        assert_eq!(billing.apply_to(&state), Some(&crate::tfvalue::Value::Null));
+        let before = spec::Spec::from_value(&state);
+        let mut after_value = state.clone();
+        if let Some(slot) = billing.apply_to_mut(&mut after_value) {
+            *slot = crate::tfvalue::Value::list([crate::tfvalue::Value::from(12i64)]);
+        }
+        let after = spec::Spec::from_value(&after_value);
+        assert_eq!(
+            term::renewal_change(&before, &after),
+            term::RenewalChange::RecordOnly
+        );
+    }
 }
