@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::provider_config::required_providers;
-use common::{terraform_clients, Emulator, TfWorkdir};
+use common::{terraform_clients, Emulator, Terraform, TfWorkdir};
 use serde_json::{json, Value};
 
 const PEERINGS: usize = 20;
@@ -30,6 +30,15 @@ fn emulator_config() -> Value {
             "vpcs": vpcs,
         }],
     })
+}
+
+/// The newest Terraform found: these scenarios test the provider's client
+/// and waiter, not Terraform, and are too long to run on every version.
+fn newest_terraform() -> Terraform {
+    terraform_clients()
+        .into_iter()
+        .max_by(|a, b| a.version.cmp(&b.version))
+        .expect("a Terraform client (scripts/install-terraform.sh)")
 }
 
 fn configuration(endpoint: &str, peerings: usize) -> String {
@@ -60,10 +69,7 @@ fn operations(emu: &Emulator, name: &str) -> usize {
 /// client), which keeps the suite lean.
 #[test]
 fn a_30_second_outage_while_creating_taints_nothing() {
-    let tf = terraform_clients()
-        .into_iter()
-        .max_by(|a, b| a.version.cmp(&b.version))
-        .expect("a Terraform client (scripts/install-terraform.sh)");
+    let tf = newest_terraform();
     let dir = tempfile::tempdir().expect("temp dir");
     let config_path = dir.path().join("emulator.json");
     std::fs::write(&config_path, emulator_config().to_string()).expect("config");
@@ -134,10 +140,7 @@ fn a_30_second_outage_while_creating_taints_nothing() {
 /// one seed in eight does: 4 refusals in a row are 0.2⁴ per call).
 #[test]
 fn a_plan_and_a_destroy_of_60_peerings_survive_20_percent_throttling() {
-    let tf = terraform_clients()
-        .into_iter()
-        .max_by(|a, b| a.version.cmp(&b.version))
-        .expect("a Terraform client (scripts/install-terraform.sh)");
+    let tf = newest_terraform();
     let dir = tempfile::tempdir().expect("temp dir");
     let config_path = dir.path().join("emulator.json");
     std::fs::write(&config_path, emulator_config().to_string()).expect("config");

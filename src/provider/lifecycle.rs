@@ -169,3 +169,32 @@ pub fn markdown_table(rows: &[Behaviour]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{acceptor, peerconn};
+
+    #[test]
+    fn every_argument_of_each_resource_has_exactly_one_declared_behaviour() {
+        for (name, schema, rows) in [
+            (
+                "baidu_peerconn",
+                peerconn::schema::schema(),
+                peerconn::lifecycle::BEHAVIOURS,
+            ),
+            (
+                "baidu_peerconn_acceptor",
+                acceptor::schema::schema(),
+                acceptor::lifecycle::BEHAVIOURS,
+            ),
+        ] {
+            let (missing, extra) = undeclared(&schema.block, rows);
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{name}: arguments without a declared behaviour {missing:?}; rows for no \
+                 argument {extra:?}"
+            );
+        }
+    }
+}

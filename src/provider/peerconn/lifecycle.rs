@@ -161,18 +161,3 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         drift: Drift::Impossible,
     },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::provider::lifecycle::undeclared;
-
-    #[test]
-    fn every_argument_has_exactly_one_declared_behaviour() {
-        let (missing, extra) = undeclared(&super::super::schema::schema().block, BEHAVIOURS);
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "baidu_peerconn: arguments without a declared behaviour {missing:?}; rows for no argument {extra:?}"
-        );
-    }
-}
