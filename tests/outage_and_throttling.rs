@@ -41,6 +41,19 @@ fn newest_terraform() -> Terraform {
         .expect("a Terraform client (scripts/install-terraform.sh)")
 }
 
+/// The emulator with [`emulator_config`] (written into `dir`) and `timing`.
+fn emulator(dir: &std::path::Path, timing: &str) -> Emulator {
+    let config_path = dir.join("emulator.json");
+    std::fs::write(&config_path, emulator_config().to_string()).expect("config");
+    Emulator::start_with(&[
+        "--quiet",
+        "--config",
+        config_path.to_str().expect("utf-8 path"),
+        "--timing",
+        timing,
+    ])
+}
+
 fn configuration(endpoint: &str, peerings: usize) -> String {
     let mut hcl = format!(
         "{}provider \"baidu\" {{\n  region     = \"bj\"\n  endpoint   = \"{endpoint}\"\n  access_key = \"OUTAK000000000000000000000000001\"\n  secret_key = \"OUTSK000000000000000000000000001\"\n}}\n",
@@ -71,15 +84,7 @@ fn operations(emu: &Emulator, name: &str) -> usize {
 fn a_30_second_outage_while_creating_taints_nothing() {
     let tf = newest_terraform();
     let dir = tempfile::tempdir().expect("temp dir");
-    let config_path = dir.path().join("emulator.json");
-    std::fs::write(&config_path, emulator_config().to_string()).expect("config");
-    let emu = Emulator::start_with(&[
-        "--quiet",
-        "--config",
-        config_path.to_str().expect("utf-8 path"),
-        "--timing",
-        "creating=20s",
-    ]);
+    let emu = emulator(dir.path(), "creating=20s");
     let wd = TfWorkdir::new(&tf);
     wd.write("main.tf", &configuration(emu.endpoint(), PEERINGS));
 
@@ -142,15 +147,7 @@ fn a_30_second_outage_while_creating_taints_nothing() {
 fn a_plan_and_a_destroy_of_60_peerings_survive_20_percent_throttling() {
     let tf = newest_terraform();
     let dir = tempfile::tempdir().expect("temp dir");
-    let config_path = dir.path().join("emulator.json");
-    std::fs::write(&config_path, emulator_config().to_string()).expect("config");
-    let emu = Emulator::start_with(&[
-        "--quiet",
-        "--config",
-        config_path.to_str().expect("utf-8 path"),
-        "--timing",
-        "all=0",
-    ]);
+    let emu = emulator(dir.path(), "all=0");
     let wd = TfWorkdir::new(&tf);
     wd.write("main.tf", &configuration(emu.endpoint(), THROTTLED));
     wd.apply_with(&["-parallelism=30"]).assert_success();
