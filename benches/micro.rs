@@ -81,7 +81,10 @@ fn peerconn_type() -> (Type, &'static str) {
             return (resource.schema().value_type(), "provider schema");
         }
     }
-    (peerconn_type_by_hand(), "hand-built from issue 5")
+    (
+        peerconn_type_by_hand(),
+        "hand-built from the schema's attribute list",
+    )
 }
 
 fn peerconn_type_by_hand() -> Type {

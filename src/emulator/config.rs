@@ -1,7 +1,7 @@
 //! Emulator configuration: accounts, their credentials and VPCs, quotas,
 //! timing, authentication mode. Loaded from TOML or JSON, then adjusted by
 //! command-line flags. With no file, [`EmulatorConfig::demo`] is used: the
-//! demo accounts of the team contract (TEAM.md), exactly.
+//! demo accounts the README lists, exactly.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

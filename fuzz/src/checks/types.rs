@@ -9,7 +9,7 @@ use tfbaidu::tfvalue::Type;
 
 use super::cursor::Cursor;
 
-/// `baidu_peerconn` as issue 5 fixes it (names, nesting, timeouts block).
+/// `baidu_peerconn` as the provider declares it (names, nesting, timeouts block).
 pub fn peerconn_schema() -> Schema {
     let reservation = Block::new()
         .attribute(Attribute::number("reservation_length").required())
