@@ -120,6 +120,7 @@ pub(crate) async fn reset(State(shared): Shared_) -> Response<Body> {
     *lock(&shared.timing) = shared.startup.timing.clone();
     *lock(&shared.faults) = FaultState::new(FaultConfig::default(), shared.startup.seed);
     lock(&shared.reqlog).clear();
+    lock(&shared.sessions).clear();
     let mut store = lock(&shared.store);
     *store = Store::new(StoreData::default(), shared.startup.seed);
     shared.persist(&mut store);

@@ -1,5 +1,6 @@
 //! Authenticating API requests like Baidu: `bce-auth-v1` signatures verified
-//! with the team's signer (`crate::baidu::signer`), STS session tokens.
+//! with the client's signer (`crate::baidu::signer`), STS session tokens
+//! (configured ones, and those `AssumeRole` issued).
 //!
 //! Freshness is checked against the real wall clock, not the emulated one:
 //! SDKs sign with the wall clock, and a test that advances emulated time by
@@ -10,6 +11,7 @@ use http::HeaderMap;
 use super::clock::{iso8601, Millis};
 use super::config::{AuthMode, Directory};
 use super::error::ApiError;
+use super::sts::{IssuedSessions, SessionLookup};
 use crate::baidu::signer::{self, RequestToSign};
 use crate::baidu::uri::decode_path;
 
@@ -41,6 +43,7 @@ pub struct AuthPolicy {
 /// Checks the `Authorization` header and returns who is calling.
 pub fn authenticate(
     dir: &Directory,
+    sessions: &IssuedSessions,
     policy: AuthPolicy,
     req: &Incoming<'_>,
     real_now: Millis,
@@ -52,16 +55,14 @@ pub fn authenticate(
         None => None,
     };
     if policy.mode == AuthMode::Off {
-        return trust_without_verifying(dir, header);
+        return trust_without_verifying(dir, sessions, header, real_now);
     }
     let header = header
         .ok_or_else(|| ApiError::invalid_auth_header("The request has no Authorization header."))?;
     let parsed = signer::parse_authorization(header).map_err(|e| {
         ApiError::invalid_auth_header(format!("The HTTP authorization header is invalid: {e}."))
     })?;
-    let cred = dir
-        .credential(&parsed.access_key)
-        .ok_or_else(ApiError::invalid_access_key)?;
+    let cred = credential(dir, sessions, &parsed.access_key, real_now)?;
 
     let signed_at = parsed.timestamp.unix_timestamp().saturating_mul(1000);
     let expires_at = parsed.expires_at().unix_timestamp().saturating_mul(1000);
@@ -114,7 +115,12 @@ pub fn authenticate(
 /// `auth = "off"`: the access key is taken from a `bce-auth-v1` header or a
 /// bare `Authorization: <access key>`; without a header the first account
 /// is used. Unknown keys are still rejected.
-fn trust_without_verifying(dir: &Directory, header: Option<&str>) -> Result<Principal, ApiError> {
+fn trust_without_verifying(
+    dir: &Directory,
+    sessions: &IssuedSessions,
+    header: Option<&str>,
+    real_now: Millis,
+) -> Result<Principal, ApiError> {
     let access_key = match header {
         None => {
             let first = dir
@@ -131,13 +137,30 @@ fn trust_without_verifying(dir: &Directory, header: Option<&str>) -> Result<Prin
             Err(_) => h.trim().to_string(),
         },
     };
-    let cred = dir
-        .credential(&access_key)
-        .ok_or_else(ApiError::invalid_access_key)?;
+    let cred = credential(dir, sessions, &access_key, real_now)?;
     Ok(Principal {
-        account_id: cred.account_id.clone(),
+        account_id: cred.account_id,
         access_key,
     })
+}
+
+/// A configured key, else one `AssumeRole` issued and not yet expired.
+fn credential(
+    dir: &Directory,
+    sessions: &IssuedSessions,
+    access_key: &str,
+    real_now: Millis,
+) -> Result<super::config::Credential, ApiError> {
+    if let Some(cred) = dir.credential(access_key) {
+        return Ok(cred.clone());
+    }
+    match sessions.lookup(access_key, real_now) {
+        SessionLookup::Valid(cred) => Ok(cred),
+        SessionLookup::Expired => Err(ApiError::access_denied(
+            "The temporary credentials have expired; assume the role again.",
+        )),
+        SessionLookup::Unknown => Err(ApiError::invalid_access_key()),
+    }
 }
 
 #[cfg(test)]
@@ -197,6 +220,7 @@ mod tests {
         let q = crate::baidu::uri::decode_query(query);
         authenticate(
             &dir(),
+            &IssuedSessions::default(),
             policy(),
             &Incoming {
                 method: "GET",
@@ -284,6 +308,7 @@ mod tests {
         let req = |h: &HeaderMap| {
             authenticate(
                 &d,
+                &IssuedSessions::default(),
                 off,
                 &Incoming {
                     method: "GET",

@@ -65,6 +65,9 @@ pub struct AccountConfig {
     /// STS credentials of this account: accepted with `x-bce-security-token`.
     #[serde(default)]
     pub session_credentials: Vec<SessionCredential>,
+    /// Roles other accounts may assume through STS `AssumeRole`.
+    #[serde(default)]
+    pub roles: Vec<RoleConfig>,
     #[serde(default)]
     pub vpcs: Vec<VpcConfig>,
 }
@@ -77,6 +80,7 @@ impl fmt::Debug for AccountConfig {
             .field("access_key", &self.access_key)
             .field("secret_key", &"***")
             .field("session_credentials", &self.session_credentials)
+            .field("roles", &self.roles)
             .field("vpcs", &self.vpcs)
             .finish()
     }
@@ -99,6 +103,16 @@ impl fmt::Debug for SessionCredential {
             .field("session_token", &"***")
             .finish()
     }
+}
+
+/// A role of an account, and the accounts allowed to assume it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleConfig {
+    pub name: String,
+    /// Account ids whose credentials may call `AssumeRole` for this role.
+    #[serde(default)]
+    pub trusted_accounts: Vec<String>,
 }
 
 /// A VPC: owned by one account, in one region.
@@ -142,9 +156,13 @@ pub enum AuthMode {
     Off,
 }
 
+/// The peer demo account's role, which the initiator demo account may assume.
+pub const DEMO_ROLE: &str = "PeeringOperator";
+
 impl EmulatorConfig {
-    /// The demo configuration of TEAM.md: account `initiator` with two VPCs in
-    /// `bj` and one in `gz`, account `peer` with one VPC in each region.
+    /// The demo configuration: account `initiator` with two VPCs in `bj` and
+    /// one in `gz`, account `peer` with one VPC in each region and a role
+    /// ([`DEMO_ROLE`]) the initiator may assume.
     pub fn demo() -> Self {
         let vpc = |id: &str, region: &str| VpcConfig {
             id: id.to_string(),
@@ -159,6 +177,7 @@ impl EmulatorConfig {
                     access_key: "DEMOAK00000000000000000000000001".into(),
                     secret_key: "DEMOSK00000000000000000000000001".into(),
                     session_credentials: Vec::new(),
+                    roles: Vec::new(),
                     vpcs: vec![
                         vpc("vpc-demobj000001", "bj"),
                         vpc("vpc-demobj000002", "bj"),
@@ -171,6 +190,10 @@ impl EmulatorConfig {
                     access_key: "DEMOAK00000000000000000000000002".into(),
                     secret_key: "DEMOSK00000000000000000000000002".into(),
                     session_credentials: Vec::new(),
+                    roles: vec![RoleConfig {
+                        name: DEMO_ROLE.into(),
+                        trusted_accounts: vec!["a0000000000000000000000000000001".into()],
+                    }],
                     vpcs: vec![vpc("vpc-peerbj000001", "bj"), vpc("vpc-peergz000001", "gz")],
                 },
             ],
@@ -381,6 +404,16 @@ impl Directory {
 
     pub fn credential(&self, access_key: &str) -> Option<&Credential> {
         self.by_access_key.get(access_key)
+    }
+
+    /// Role `name` of account `account_id`.
+    pub fn role(&self, account_id: &str, name: &str) -> Option<&RoleConfig> {
+        self.accounts
+            .iter()
+            .find(|a| a.id == account_id)?
+            .roles
+            .iter()
+            .find(|r| r.name == name)
     }
 
     pub fn vpc(&self, id: &str) -> Option<&VpcInfo> {

@@ -13,7 +13,8 @@
 //! - [`timing`], [`clock`]: transition durations and the injectable clock.
 //! - [`model`], [`store`]: the stored peering and its two views; state.
 //! - [`request`], [`ops`]: routing of the 13 operations and Baidu's rules.
-//! - [`auth`]: `bce-auth-v1` verification with the team's signer.
+//! - [`auth`]: `bce-auth-v1` verification with the client's signer.
+//! - [`sts`]: STS `AssumeRole` and the temporary credentials it issues.
 //! - [`faults`], [`reqlog`], [`persist`]: fault injection, request log, state file.
 //! - `server`, `admin`: the HTTP layer and the `/__emulator/` admin API.
 //! - [`logging`], [`cli`]: stderr log format and the command line.
@@ -31,6 +32,7 @@ pub mod persist;
 pub mod reqlog;
 pub mod request;
 pub mod store;
+pub mod sts;
 pub mod timing;
 
 mod admin;
@@ -96,6 +98,7 @@ impl Emulator {
             timing: Mutex::new(config.timing.clone()),
             faults: Mutex::new(FaultState::new(FaultConfig::default(), config.seed)),
             reqlog: Mutex::new(RequestLog::new(config.request_log_size)),
+            sessions: Mutex::new(sts::IssuedSessions::default()),
             state_file,
             startup: config,
         };

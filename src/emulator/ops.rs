@@ -191,6 +191,8 @@ fn dispatch(
         Operation::CloseDnsSync => dns_sync(store, ctx, input, false),
         Operation::Refund => refund(store, ctx, input),
         Operation::UpdateDeleteProtect => update_delete_protect(store, ctx, input),
+        // The server answers it from its issued sessions; it never reaches the store.
+        Operation::AssumeRole => Err(ApiError::internal("AssumeRole is not a peering operation")),
     }
 }
 

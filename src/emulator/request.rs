@@ -23,10 +23,12 @@ pub enum Operation {
     CloseDnsSync,
     Refund,
     UpdateDeleteProtect,
+    /// STS, not the peering API: temporary credentials of another account's role.
+    AssumeRole,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 14] = [
         Operation::Create,
         Operation::List,
         Operation::Get,
@@ -40,6 +42,7 @@ impl Operation {
         Operation::CloseDnsSync,
         Operation::Refund,
         Operation::UpdateDeleteProtect,
+        Operation::AssumeRole,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Operation {
             Operation::CloseDnsSync => "ClosePeerConnSyncDNS",
             Operation::Refund => "RefundPeerConn",
             Operation::UpdateDeleteProtect => "UpdatePeerConnDeleteProtect",
+            Operation::AssumeRole => "AssumeRole",
         }
     }
 
@@ -118,13 +122,28 @@ pub struct Route {
     pub peer_conn_id: Option<String>,
 }
 
-/// Whether the path belongs to the peering API at all.
+/// STS's path for `AssumeRole` (selected by the `assumeRole` flag).
+pub const STS_CREDENTIAL_PATH: &str = "/v1/credential";
+
+/// Whether the path belongs to the peering API (or STS) at all.
 pub fn is_api_path(path: &str) -> bool {
-    path == "/v1/peerconn" || path.starts_with("/v1/peerconn/")
+    path == "/v1/peerconn" || path.starts_with("/v1/peerconn/") || path == STS_CREDENTIAL_PATH
 }
 
 /// Routes method + path + flags to an operation.
 pub fn route(method: &str, path: &str, query: &Query) -> Result<Route, ApiError> {
+    if path == STS_CREDENTIAL_PATH {
+        return match method {
+            "POST" if query.has("assumeRole") => Ok(Route {
+                operation: Operation::AssumeRole,
+                peer_conn_id: None,
+            }),
+            "POST" => Err(ApiError::invalid_http_request(
+                "POST /v1/credential needs the assumeRole parameter.",
+            )),
+            _ => Err(ApiError::method_not_allowed(method, path)),
+        };
+    }
     let rest = path.strip_prefix("/v1/peerconn").unwrap_or("");
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();

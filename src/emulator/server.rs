@@ -27,8 +27,9 @@ use super::faults::{FaultAction, FaultState, Phase};
 use super::ops::{self, Ctx, Outcome};
 use super::persist::StateFile;
 use super::reqlog::{RequestLog, RequestRecord};
-use super::request::{is_api_path, route, Query};
+use super::request::{is_api_path, route, Operation, Query};
 use super::store::Store;
+use super::sts::IssuedSessions;
 use super::timing::Timing;
 
 /// Largest request body accepted.
@@ -54,6 +55,8 @@ pub(crate) struct Shared {
     pub timing: Mutex<Timing>,
     pub faults: Mutex<FaultState>,
     pub reqlog: Mutex<RequestLog>,
+    /// Credentials STS `AssumeRole` issued (not persisted: they are temporary).
+    pub sessions: Mutex<IssuedSessions>,
     pub state_file: Option<StateFile>,
 }
 
@@ -218,6 +221,7 @@ async fn handle(
     }
     let principal = authenticate(
         &shared.dir,
+        &lock(&shared.sessions),
         shared.policy,
         &Incoming {
             method: parts.method.as_str(),
@@ -249,6 +253,26 @@ async fn handle(
     };
     if let Some(a) = before {
         return Err(injected(a, rec));
+    }
+
+    if route.operation == Operation::AssumeRole {
+        let (access_key, body) =
+            lock(&shared.sessions).assume_role(&shared.dir, &principal, query, real_now_ms())?;
+        tracing::info!(
+            caller = %principal.account_id,
+            issued_access_key = %access_key,
+            "issued temporary credentials"
+        );
+        let outcome = Outcome {
+            body: Some(body),
+            peer_conn_id: None,
+            mutated: false,
+            replayed: false,
+        };
+        if let Some(a) = after {
+            return Err(injected(a, rec));
+        }
+        return Ok(outcome);
     }
 
     let timing = lock(&shared.timing).clone();
