@@ -16,12 +16,13 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::credentials::Credentials;
-use super::error::{ApiError, ClientError, OpContext};
+use super::error::{ApiError, ClientError, OpContext, Operation};
 use super::retry::{Interrupted, Limits, RetryPolicy};
 use super::signer::{
     self, format_timestamp, HeaderSelection, RequestToSign, SigningParams, DATE_HEADER,
     DEFAULT_EXPIRATION_SECS, REQUEST_ID_HEADER, SECURITY_TOKEN_HEADER,
 };
+use super::sts::RoleSession;
 use super::uri::{encode_query, uri_encode_path};
 
 /// Region used when none is configured.
@@ -99,6 +100,9 @@ pub struct ClientConfig {
     /// default: signed requests (and the session token header) would travel
     /// unencrypted. Loopback endpoints (the emulator) never need it.
     pub allow_insecure_http: bool,
+    /// An assumed role whose (renewed) credentials sign requests instead of
+    /// [`Self::credentials`].
+    pub role_session: Option<Arc<RoleSession>>,
 }
 
 impl ClientConfig {
@@ -114,7 +118,14 @@ impl ClientConfig {
             signature_expiration_secs: DEFAULT_EXPIRATION_SECS,
             clock: Clock::system(),
             allow_insecure_http: false,
+            role_session: None,
         }
+    }
+
+    /// Signs with `session`'s credentials, renewed as they near expiry.
+    pub fn with_role_session(mut self, session: Arc<RoleSession>) -> Self {
+        self.role_session = Some(session);
+        self
     }
 
     /// Sets an explicit endpoint; an empty string means the region default.
@@ -414,9 +425,16 @@ impl BaiduClient {
         limits: &Limits,
     ) -> Result<ApiResponse, AttemptError> {
         let inner = &*self.inner;
-        let credentials = &inner.config.credentials;
         let fail = AttemptError::Failed;
         let now = inner.config.clock.now();
+        let renewed;
+        let credentials = match &inner.config.role_session {
+            Some(session) => {
+                renewed = session.credentials_at(now, limits).await.map_err(fail)?;
+                &renewed
+            }
+            None => &inner.config.credentials,
+        };
         let request_id = uuid::Uuid::new_v4().to_string();
         let full_path = format!("{}{}", inner.base_path, req.path);
 
@@ -556,10 +574,15 @@ impl BaiduClient {
                     status, request_id = %response_request_id, attempt, duration_ms,
                     "baidu api call");
                 // Peering bodies hold no secret (credentials travel only in
-                // headers, which are never logged).
+                // headers, which are never logged); STS answers are credentials.
+                let response_body = if operation == Operation::AssumeRole {
+                    "(temporary credentials, not logged)".into()
+                } else {
+                    body_text(Some(&body))
+                };
                 tracing::trace!(%operation, peer_conn_id, request_id = %response_request_id,
                     request_body = %body_text(req.body.as_deref()),
-                    response_body = %body_text(Some(&body)),
+                    %response_body,
                     "baidu api call bodies");
                 if (200..300).contains(&status) {
                     Ok(ApiResponse {

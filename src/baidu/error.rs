@@ -28,6 +28,8 @@ pub enum Operation {
     ClosePeerConnDnsSync,
     RefundPeerConn,
     UpdatePeerConnDeleteProtect,
+    /// STS: temporary credentials of another account's role.
+    AssumeRole,
 }
 
 impl Operation {
@@ -46,6 +48,7 @@ impl Operation {
             Operation::ClosePeerConnDnsSync => "ClosePeerConnDnsSync",
             Operation::RefundPeerConn => "RefundPeerConn",
             Operation::UpdatePeerConnDeleteProtect => "UpdatePeerConnDeleteProtect",
+            Operation::AssumeRole => "AssumeRole",
         }
     }
 
@@ -350,6 +353,10 @@ pub enum ClientError {
     /// The request could not be built (e.g. an argument that cannot be serialized).
     #[error("{context} failed: invalid request: {detail}")]
     InvalidRequest { context: OpContext, detail: String },
+    /// The assumed role's credentials were about to expire and STS did not
+    /// renew them (after its own retries, so this one is final).
+    #[error("cannot renew the assumed role's credentials: {0}")]
+    CredentialRenewal(Box<ClientError>),
 }
 
 /// An error and its sources, joined by ": ".
@@ -389,6 +396,7 @@ impl ClientError {
             | ClientError::Decode { context, .. }
             | ClientError::EmptyBody { context, .. }
             | ClientError::InvalidRequest { context, .. } => context.clone(),
+            ClientError::CredentialRenewal(e) => e.context(),
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`retry`]: backoff policy and the caller's cancellation/deadline ([`retry::Limits`]).
 //! - [`client`]: [`client::BaiduClient`], the signed HTTP transport with safe retries.
 //! - [`peerconn`]: the 13 peering operations as methods of [`client::BaiduClient`].
+//! - [`sts`]: STS `AssumeRole` and [`sts::RoleSession`], credentials renewed before they expire.
 //! - [`waiter`]: polling until a status settles.
 
 pub mod client;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod peerconn;
 pub mod retry;
 pub mod signer;
+pub mod sts;
 pub mod uri;
 pub mod waiter;
 
@@ -25,4 +27,5 @@ pub use credentials::{Credentials, SecretString};
 pub use error::{ApiError, ClientError, OpContext, Operation};
 pub use model::{DnsStatus, PeerConn, PeerConnStatus, Role};
 pub use retry::{Limits, RetryPolicy};
+pub use sts::{AssumeRoleRequest, RoleSession, SessionCredentials};
 pub use waiter::{WaitConfig, WaitError};
