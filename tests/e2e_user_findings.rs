@@ -658,6 +658,94 @@ fn a_second_account_through_a_profile_never_reaches_plans_or_state() {
     });
 }
 
+/// The cross-account flow with no key of the peer account anywhere: the
+/// peer side's provider assumes the peer account's role with the
+/// initiator's keys. STS is called with the initiator's keys, every other
+/// call of that provider is the peer account's, and the temporary
+/// credentials reach neither the plan, the state nor the trace log.
+#[test]
+fn a_second_account_through_an_assumed_role() {
+    let emu = emulator();
+    each_terraform(|tf| {
+        emu.reset();
+        emu.set_timing(&serde_json::json!({ "all": "200ms" }));
+        let mut wd = TfWorkdir::new(tf);
+        wd.log("trace");
+        let hcl = format!(
+            "{}{}provider \"baidu\" {{\n  alias      = \"peer\"\n  region     = \"bj\"\n  endpoint   = \"{endpoint}\"\n  access_key = \"{}\"\n  secret_key = \"{}\"\n  assume_role {{\n    account_id   = \"{}\"\n    role_name    = \"PeeringOperator\"\n    sts_endpoint = \"{endpoint}\"\n  }}\n}}\nresource \"baidu_peerconn\" \"pc\" {{\n  bandwidth_in_mbps = 10\n  local_vpc_id      = \"{}\"\n  peer_vpc_id       = \"{}\"\n  peer_region       = \"bj\"\n  peer_account_id   = \"{}\"\n  billing {{\n    payment_timing = \"Postpaid\"\n  }}\n}}\nresource \"baidu_peerconn_acceptor\" \"acc\" {{\n  provider     = baidu.peer\n  peer_conn_id = baidu_peerconn.pc.id\n  action       = \"accept\"\n}}\n",
+            required_providers(),
+            provider_block(&INITIATOR, "bj", emu.endpoint(), None),
+            INITIATOR.access_key,
+            INITIATOR.secret_key,
+            PEER.account_id,
+            INITIATOR.vpc("bj", 0),
+            PEER.vpc("bj", 0),
+            PEER.account_id,
+            endpoint = emu.endpoint(),
+        );
+        wd.write("main.tf", &hcl);
+        let plan = wd.plan_json(&[]);
+        wd.apply_with(&["tfplan"]).assert_success();
+        assert_eq!(
+            wd.state_resource("baidu_peerconn_acceptor.acc")["values"]["status"],
+            Value::String("active".into())
+        );
+        let requests = emu.requests();
+        let requests = requests["requests"].as_array().expect("request log");
+        let field = |r: &Value, k: &str| r[k].as_str().unwrap_or_default().to_owned();
+        let assumed: Vec<&Value> = requests
+            .iter()
+            .filter(|r| r["operation"] == "AssumeRole")
+            .collect();
+        assert!(!assumed.is_empty(), "the peer provider assumed no role");
+        for r in &assumed {
+            assert_eq!(field(r, "accountId"), INITIATOR.account_id, "STS signer");
+            assert_eq!(r["status"], 200, "{r}");
+        }
+        let accepts: Vec<&Value> = requests
+            .iter()
+            .filter(|r| r["operation"] == "AcceptPeerConnApply")
+            .collect();
+        assert_eq!(accepts.len(), 1, "one accept");
+        assert_eq!(field(accepts[0], "accountId"), PEER.account_id);
+        let session_key = field(accepts[0], "accessKey");
+        assert!(
+            session_key != INITIATOR.access_key && session_key != PEER.access_key,
+            "the accept was signed with temporary credentials, not {session_key}"
+        );
+        let state = std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state");
+        let log = wd.log_text();
+        assert!(
+            log.contains("assumed role"),
+            "no log line says the role was assumed"
+        );
+        for (what, text) in [
+            ("plan JSON", plan.json.to_string()),
+            ("state", state),
+            ("log", log),
+        ] {
+            for leaked in ["secretAccessKey", "sessionToken", session_key.as_str()] {
+                assert!(
+                    what == "log" && leaked == session_key || !text.contains(leaked),
+                    "{leaked} in the {what}"
+                );
+            }
+        }
+        wd.destroy();
+        // A role the account may not assume fails the plan, at the block.
+        wd.write(
+            "main.tf",
+            &hcl.replace("\"PeeringOperator\"", "\"NotTrusted\""),
+        );
+        wd.run(&["plan", "-input=false", "-no-color"])
+            .assert_failure()
+            .assert_says("Cannot assume the role")
+            .assert_says("NotTrusted")
+            .assert_says("AccessDenied")
+            .assert_contains("role_name    = \"NotTrusted\"");
+    });
+}
+
 /// After a renewal, import used to read back a term the allowed values
 /// reject (6 + 4 → 10) and any allowed value planned a renewal the apply
 /// really bought. Now an import never plans a purchase: the generated

@@ -17,6 +17,7 @@ use crate::baidu::retry::DEFAULT_MAX_RETRIES;
 use crate::baidu::{ClientConfig, Credentials, RetryPolicy, SecretString};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{self, Validator};
+use crate::provider::assume_role::{self, AssumeRoleSettings};
 use crate::provider::profiles;
 use crate::provider::regions::{self, REGIONS};
 use crate::tfvalue::{AttributePath, Diagnostics, Severity, Value};
@@ -90,7 +91,7 @@ fn unknown_region(region: &str, source: &str, diags: &mut Diagnostics) {
 
 /// The diagnostic for a plain-http endpoint off loopback: an error unless
 /// [`ENV_ALLOW_INSECURE_HTTP`] permits it, then a warning.
-fn insecure_endpoint(endpoint: &str, env: &dyn Env, diags: &mut Diagnostics) {
+pub(crate) fn insecure_endpoint(endpoint: &str, env: &dyn Env, diags: &mut Diagnostics) {
     let Ok(url) = check_endpoint(endpoint) else {
         return;
     };
@@ -250,6 +251,7 @@ pub fn schema() -> Schema {
                 ))
                 .validate(endpoint_url()),
         )
+        .block(assume_role::block())
 }
 
 fn non_empty() -> Validator {
@@ -379,6 +381,7 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
     if let Setting::Known(Some(endpoint)) = setting(config, ENDPOINT) {
         insecure_endpoint(&endpoint, env, diags);
     }
+    assume_role::validate(config, env, diags);
     let region = match setting(config, REGION) {
         Setting::Known(Some(r)) => Some((r, REGION.to_owned())),
         Setting::Known(None) => env.var(ENV_REGION).map(|r| (r, ENV_REGION.to_owned())),
@@ -440,6 +443,9 @@ pub struct ProviderSettings {
     pub validate_credentials: bool,
     /// Retries of one API call after a retryable failure.
     pub max_retries: u32,
+    /// Work in another account through a role: the keys above sign only
+    /// the STS call.
+    pub assume_role: Option<AssumeRoleSettings>,
 }
 
 impl ProviderSettings {
@@ -479,7 +485,15 @@ impl fmt::Display for ProviderSettings {
             } else {
                 ""
             }
-        )
+        )?;
+        if let Some(role) = &self.assume_role {
+            write!(
+                f,
+                ", assuming role {:?} of account {}",
+                role.request.role_name, role.request.account_id
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -623,6 +637,7 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
             diags.push(d);
         }
     }
+    let assume_role = assume_role::resolve(config, env, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -650,6 +665,7 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
                 Some(Value::Bool(skip)) => !skip,
                 _ => !env_flag(env, ENV_SKIP_CREDENTIALS_VALIDATION),
             },
+            assume_role,
         }),
         // Both were reported missing above.
         _ => Err(diags),

@@ -6,6 +6,7 @@
 //! sources in [`BaiduProvider::data_sources`]).
 
 pub mod acceptor;
+pub mod assume_role;
 pub mod config;
 pub mod data_sources;
 pub mod lifecycle;
@@ -107,7 +108,51 @@ impl Provider for BaiduProvider {
         if let Some(token) = &settings.session_token {
             register_secret(token.expose_secret());
         }
-        match BaiduClient::new(settings.client_config()) {
+        let mut client_config = settings.client_config();
+        if let Some(role) = &settings.assume_role {
+            match assume_role::start_session(
+                role,
+                settings.credentials(),
+                &client_config,
+                client_config.retry.clone(),
+            )
+            .await
+            {
+                Ok(session) => {
+                    let current = session.current().await;
+                    register_secret(current.credentials.secret_key.expose_secret());
+                    if let Some(token) = &current.credentials.session_token {
+                        register_secret(token.expose_secret());
+                    }
+                    tracing::info!(
+                        account_id = %role.request.account_id,
+                        role_name = %role.request.role_name,
+                        access_key = %current.credentials.access_key,
+                        expiration = %current.expiration,
+                        "assumed role"
+                    );
+                    client_config.credentials = current.credentials;
+                    client_config = client_config.with_role_session(session);
+                }
+                Err(e) => {
+                    diags.attribute_error(
+                        crate::tfvalue::AttributePath::root()
+                            .attr(assume_role::ASSUME_ROLE)
+                            .index(0)
+                            .attr(assume_role::ROLE_NAME),
+                        "Cannot assume the role",
+                        format!(
+                            "STS refused or could not be reached to assume role {:?} of \
+                             account {}: {e}. The role must exist in that account and trust \
+                             the account of the provider's keys.",
+                            role.request.role_name, role.request.account_id
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        match BaiduClient::new(client_config) {
             Ok(client) => {
                 if settings.validate_credentials {
                     preflight::check_credentials(&client, diags).await;
