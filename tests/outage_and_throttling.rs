@@ -171,3 +171,50 @@ fn a_plan_and_a_destroy_of_60_peerings_survive_20_percent_throttling() {
     let left = emu.state()["peerConns"].as_array().map_or(0, Vec::len);
     assert_eq!(left, 0, "destroy left {left} peerings");
 }
+
+/// The create call itself in an outage: every answer to CreatePeerConn is
+/// lost after the peering was made, for 8 s, with no client retries
+/// (BAIDUCLOUD_MAX_RETRIES=0) so the rounds are what is tested. The create
+/// goes on with its clientToken until the create timeout, so the apply ends
+/// with the one peering it made in state, none orphaned. It used to stop
+/// after 4 rounds (about 3 s) and fail, leaving a billed peering Terraform
+/// never heard of.
+#[test]
+fn an_outage_of_the_create_call_orphans_nothing() {
+    let tf = newest_terraform();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emu = emulator(dir.path(), "all=0");
+    let mut wd = TfWorkdir::new(&tf);
+    wd.env("BAIDUCLOUD_MAX_RETRIES", "0");
+    wd.write("main.tf", &configuration(emu.endpoint(), 1));
+
+    emu.set_faults(&json!({ "rules": [
+        { "operation": "CreatePeerConn", "dropRate": 1.0, "phase": "after" }
+    ]}));
+    let applied = std::thread::scope(|scope| {
+        let apply = scope.spawn(|| wd.apply_with(&[]));
+        let until = Instant::now() + Duration::from_secs(60);
+        while operations(&emu, "CreatePeerConn") == 0 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_secs(8));
+        emu.set_faults(&json!({ "rules": [] }));
+        apply.join().expect("apply thread")
+    });
+    applied.assert_success();
+    assert!(
+        operations(&emu, "CreatePeerConn") > 4,
+        "the outage did not outlast the former four rounds"
+    );
+    let made = emu.state()["peerConns"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(made.len(), 1, "one peering, made once: {made:?}");
+    let id = wd.state_resource("baidu_peerconn.p0")["values"]["id"].clone();
+    assert_eq!(
+        made[0]["peerConnId"], id,
+        "the peering made is the one in state"
+    );
+    wd.assert_plan_empty();
+}

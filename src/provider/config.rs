@@ -218,8 +218,10 @@ pub fn schema() -> Schema {
                      connection error, a timeout, throttling, a 5xx), with exponential \
                      backoff and jitter up to 5 s between attempts, or as long as Baidu's \
                      Retry-After asks (at most 5 s). The same for reads, writes and \
-                     deletes; a wait for a status polls on through such failures until the \
-                     operation's timeout regardless. 0 to {MAX_RETRIES_LIMIT}; default \
+                     deletes. Two things go on through such failures until the operation's \
+                     timeout regardless: a wait for a status, and a create (repeated with \
+                     its idempotency token, so a lost answer never leaves a peering \
+                     Terraform does not know). 0 to {MAX_RETRIES_LIMIT}; default \
                      {DEFAULT_MAX_RETRIES}. Falls back to {ENV_MAX_RETRIES}."
                 )),
         )

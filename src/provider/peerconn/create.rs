@@ -161,13 +161,18 @@ fn check_local_region(id: &str, planned: &Value, state: &Value, diags: &mut Diag
     }
 }
 
-/// Rounds of the create call (each already retried by the client) while it
-/// fails with a retryable error. The create may have run with only its answer
-/// lost; giving up then would orphan a billed peering that Terraform never
-/// hears of. With the same clientToken, another round returns that peering's
-/// id instead of making a second one (found by tests/reliability_soak.rs).
-const CREATE_ROUNDS: u32 = 4;
+/// Rounds of the create call when the operation has no deadline (it always
+/// has one in Terraform: the create timeout).
+const CREATE_ROUNDS_WITHOUT_DEADLINE: u32 = 4;
+/// Pause between rounds, on top of the client's own backoff.
+const CREATE_ROUND_PAUSE: Duration = Duration::from_secs(1);
 
+/// The create call, repeated with the same clientToken while it fails with a
+/// retryable error, until the create timeout (the same bound as a wait for a
+/// status): each round is one call with the client's retries. The create may
+/// have run with only its answer lost, and giving up then would orphan a
+/// billed peering Terraform never hears of; with the same clientToken
+/// another round returns that peering's id instead of making a second one.
 async fn create_with_one_token<D>(
     ctx: &Context<D>,
     client: &BaiduClient,
@@ -175,12 +180,16 @@ async fn create_with_one_token<D>(
     token: &str,
 ) -> Result<String, ClientError> {
     let opts = call_options_with_token(ctx, token);
+    let bounded_by_deadline = opts.limits.deadline.is_some();
     let mut round = 1;
     loop {
         match client.create_peerconn(body, &opts).await {
-            Err(error) if error.is_retryable() && round < CREATE_ROUNDS => {
-                tracing::warn!(%error, round, idempotency_key = %token, "create failed transiently, trying again with the same clientToken");
-                if opts.limits.sleep(Duration::from_secs(1)).await.is_err() {
+            Err(error)
+                if error.is_retryable()
+                    && (bounded_by_deadline || round < CREATE_ROUNDS_WITHOUT_DEADLINE) =>
+            {
+                tracing::warn!(%error, round, idempotency_key = %token, "create failed transiently, trying again with the same clientToken until the create timeout");
+                if opts.limits.sleep(CREATE_ROUND_PAUSE).await.is_err() {
                     return Err(error);
                 }
                 round += 1;
