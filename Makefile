@@ -24,7 +24,7 @@ help:
 	@echo "make release dist/: the provider zip, SHA256SUMS and manifest, reproducibly (BINARY=, DIST=, SOURCE_DATE_EPOCH=)"
 
 build:
-	$(CARGO) build --bins
+	$(CARGO) build --workspace --bins
 
 # The main job: emulator + provider + `terraform apply` of examples/quickstart, offline;
 # stops the emulator at the end unless KEEP_RUNNING=1 (see scripts/demo.sh).
@@ -49,7 +49,7 @@ fmt:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 # Dependency policy (deny.toml): licenses, bans (no OpenSSL), sources (crates.io
 # only), and RustSec advisories when a copy of the advisory database is on the
@@ -87,8 +87,8 @@ test:
 	step "install Terraform" scripts/install-terraform.sh; \
 	step "install Python SDK" scripts/install-bce-sdk.sh; \
 	step "cargo fmt --check" $(CARGO) fmt --check; \
-	step "cargo clippy" $(CARGO) clippy --all-targets -- -D warnings; \
-	step "cargo test" $(CARGO) test --no-fail-fast; \
+	step "cargo clippy" $(CARGO) clippy --workspace --all-targets -- -D warnings; \
+	step "cargo test" $(CARGO) test --workspace --no-fail-fast; \
 	step "bench smoke (N=10)" benches/e2e.sh --quick; \
 	echo; echo "==> make test summary"; printf '%s' "$$summary"; \
 	if [ "$$status" = 0 ]; then echo "make test: all steps passed"; else echo "make test: FAILED"; fi; \

@@ -135,18 +135,30 @@ def build(quick):
     """Provider + emulator binaries and the bench tools. Full runs use release
     builds (the `bench` profile inherits `release`); --quick uses dev builds,
     which share target/debug with `cargo test`."""
+    names = ["terraform-provider-baidu", "baidu-vpc-emulator"]
     if quick:
-        bins = cargo_executables(["build", "--bins"], ["terraform-provider-baidu", "baidu-vpc-emulator"])
+        # The smoke run only needs working binaries: one workspace build, the
+        # one `cargo test --workspace` has mostly done already.
+        provider = cargo_executables(["build", "--workspace", "--bins"], names)
+        emulator = {}
+    else:
+        # The provider is built as its own package, as a release is: built
+        # together with the emulator, cargo would unify their dependencies'
+        # features and the measured binary would carry the emulator's.
+        provider = cargo_executables(
+            ["build", "--release", "--package", names[0], "--bin", names[0]], names[:1]
+        )
+        emulator = cargo_executables(
+            ["build", "--release", "--package", names[1], "--bin", names[1]], names[1:]
+        )
+    if quick:
         tools = cargo_executables(["build", "--benches"], ["micro", "startup_probe"])
     else:
-        bins = cargo_executables(
-            ["build", "--release", "--bins"], ["terraform-provider-baidu", "baidu-vpc-emulator"]
-        )
         tools = cargo_executables(
             ["bench", "--no-run", "--bench", "micro", "--bench", "startup_probe"],
             ["micro", "startup_probe"],
         )
-    return {**bins, **tools}
+    return {**provider, **emulator, **tools}
 
 
 # ------------------------------------------------------------------ machine

@@ -29,17 +29,17 @@ use std::hint::black_box;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use baidu_vpc::model::PeerConn;
+use baidu_vpc::Credentials;
+use bce_auth::signer::{self, RequestToSign, SigningParams};
 use hmac::{Hmac, KeyInit, Mac};
 use prost::Message as _;
 use sha2::Sha256;
-use tfbaidu::baidu::model::PeerConn;
-use tfbaidu::baidu::signer::{self, RequestToSign, SigningParams};
-use tfbaidu::baidu::Credentials;
-use tfbaidu::framework::{GrpcProvider, Provider as _};
-use tfbaidu::provider::BaiduProvider;
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{decode_msgpack, encode_msgpack, Type, Value};
+use tfbaidu::BaiduProvider;
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::{GrpcProvider, Provider as _};
+use tfvalue::{decode_msgpack, encode_msgpack, Type, Value};
 
 /// One measured closure.
 struct Case {

@@ -27,8 +27,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context as _};
-use tfbaidu::tfplugin::proto::tfplugin5::get_provider_schema;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_client::ProviderClient;
+use tfplugin5::proto::tfplugin5::get_provider_schema;
+use tfplugin5::proto::tfplugin5::provider_client::ProviderClient;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 use transport_support::{
@@ -202,7 +202,7 @@ fn main() -> anyhow::Result<()> {
             Kind::Plugin,
         )?);
     }
-    tfbaidu::tfplugin::tls::install_default_crypto_provider();
+    tfplugin5::tls::install_default_crypto_provider();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -21,15 +21,16 @@ require_sha() {
   [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
 }
 
-# The crate version from Cargo.toml's [package] table: the provider version
+# The version from Cargo.toml's [workspace.package] table (the provider package
+# inherits it): the provider version
 # Terraform sees (mirror directory, zip names, lock file).
 crate_version() {
   local v
   v="$(awk '
-    /^\[/ { in_pkg = ($0 == "[package]") }
+    /^\[/ { in_pkg = ($0 == "[workspace.package]") }
     in_pkg && /^version[[:space:]]*=/ { gsub(/.*=[[:space:]]*"|".*/, ""); print; exit }
   ' "$repo_root/Cargo.toml")"
-  [ -n "$v" ] || die "no version in $repo_root/Cargo.toml [package]"
+  [ -n "$v" ] || die "no version in $repo_root/Cargo.toml [workspace.package]"
   printf '%s\n' "$v"
 }
 

@@ -1,11 +1,11 @@
 //! `terraform-provider-baidu`: the plugin binary Terraform launches.
 //!
-//! Serves the `baidu` provider (`tfbaidu::provider::grpc_service`) over the
+//! Serves the `baidu` provider (`tfbaidu::grpc_service`) over the
 //! protocol-5 transport.
 
 use std::process::ExitCode;
 
-use tfbaidu::tfplugin::{self, logging, tls, ServeMode, ServeOptions};
+use tfplugin5::{logging, tls, ServeMode, ServeOptions};
 
 /// Source address Terraform resolves `baidu/baidu` to; the reattach key.
 const PROVIDER_ADDRESS: &str = "registry.terraform.io/baidu/baidu";
@@ -70,7 +70,9 @@ async fn main() -> ExitCode {
         }
     };
 
-    let log_config = logging::LogConfig::from_env(PROVIDER_NAME, env!("CARGO_CRATE_NAME"));
+    let mut own_crates = tfbaidu::LOG_CRATES.to_vec();
+    own_crates.push(env!("CARGO_CRATE_NAME"));
+    let log_config = logging::LogConfig::from_env(PROVIDER_NAME, &own_crates);
     if let Err(error) = logging::init(&log_config) {
         eprintln!("{BINARY}: {error}");
         return ExitCode::FAILURE;
@@ -81,14 +83,14 @@ async fn main() -> ExitCode {
         ServeMode::Managed => ServeOptions::managed(PROVIDER_ADDRESS),
         ServeMode::Debug => ServeOptions::debug(PROVIDER_ADDRESS),
     };
-    let service = match tfbaidu::provider::grpc_service() {
+    let service = match tfbaidu::grpc_service() {
         Ok(service) => service,
         Err(error) => {
             tracing::error!(error = %error, "the provider definition is invalid");
             return ExitCode::FAILURE;
         }
     };
-    let result = tfplugin::serve(service, options).await;
+    let result = tfplugin5::serve(service, options).await;
 
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,16 +11,16 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use tfbaidu::baidu::client::{Clock, CONTENT_TYPE_JSON};
-use tfbaidu::baidu::model::{
+use baidu_vpc::client::{Clock, CONTENT_TYPE_JSON};
+use baidu_vpc::model::{
     CreatePeerConnRequest, ListPeerConnsQuery, RenewPeerConnRequest, UpdatePeerConnRequest,
 };
-use tfbaidu::baidu::signer::{format_timestamp, parse_authorization, RequestToSign};
-use tfbaidu::baidu::uri::{decode_path, decode_query};
-use tfbaidu::baidu::{
+use baidu_vpc::{
     BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, DnsStatus, Operation,
     PeerConnStatus, RetryPolicy, Role, SecretString, WaitConfig, WaitError,
 };
+use bce_auth::signer::{format_timestamp, parse_authorization, RequestToSign};
+use bce_auth::uri::{decode_path, decode_query};
 use tokio_util::sync::CancellationToken;
 
 const AK: &str = "DEMOAK00000000000000000000000001";
@@ -265,7 +265,7 @@ fn routing_responder(c: &Captured, _: usize) -> Reply {
 
 // ---- request construction -----------------------------------------------------------
 
-/// What the reference says each operation puts on the wire.
+/// What Baidu's API documentation says each operation puts on the wire.
 struct Expect<'a> {
     method: &'a str,
     path: &'a str,
@@ -291,7 +291,7 @@ fn check(c: &Captured, e: &Expect<'_>, mock: &Mock) {
     assert_eq!(c.header("host"), Some(mock.addr.to_string().as_str()));
     assert!(c
         .header("user-agent")
-        .is_some_and(|ua| ua.starts_with("terraform-provider-baidu/")));
+        .is_some_and(|ua| ua == baidu_vpc::client::USER_AGENT));
     let rid = c.header("x-bce-request-id").expect("request id");
     assert!(uuid::Uuid::parse_str(rid).is_ok(), "request id {rid}");
     c.assert_signed_by(SK);
@@ -1277,7 +1277,7 @@ async fn logs_and_debug_output_never_contain_secrets() {
         &[
             "baidu api call",
             "operation=GetPeerConn",
-            "peer_conn_id=peerconn-9td54fmx143e",
+            "resource_id=peerconn-9td54fmx143e",
             "status=404",
             "request_id=rid-redact-3",
         ],

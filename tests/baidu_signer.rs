@@ -1,15 +1,15 @@
-//! bce-auth-v1 signer against the official vectors of the reference (§5.1, §5.2)
+//! bce-auth-v1 signer against Baidu's documented examples and the vectors of its SDKs' tests
 //! and against vectors produced by Baidu's Python SDK signer
 //! (`tests/data/bce_signer_vectors.json`, made by `scripts/gen-bce-signer-vectors.py`).
 
+use baidu_vpc::{Credentials, SecretString};
 use base64::Engine;
-use md5::{Digest, Md5};
-use serde::Deserialize;
-use tfbaidu::baidu::signer::{
+use bce_auth::signer::{
     self, auth_string_prefix, authorization, canonical_request, parse_authorization,
     parse_timestamp, signing_key, HeaderSelection, RequestToSign, SigningParams,
 };
-use tfbaidu::baidu::{Credentials, SecretString};
+use md5::{Digest, Md5};
+use serde::Deserialize;
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -234,7 +234,7 @@ fn vector_b2_delete_bucket() {
     );
 }
 
-// ---- §5.2 derived peerconn vectors (Go SDK header behaviour) ----------------------
+// ---- derived peerconn vectors (Go SDK header behaviour) ----------------------------
 
 const P_TS: OffsetDateTime = datetime!(2018-07-06 11:29:59 UTC);
 const P_TOKEN: &str = "be31b98c-5e41-4838-9d30-9be700de5a20";
@@ -472,12 +472,12 @@ fn python_sdk_vectors_cover_the_required_variety() {
 // ---- properties: what the client sends, a server can verify -------------------------
 
 mod roundtrip {
-    use proptest::prelude::*;
-    use tfbaidu::baidu::signer::{
+    use baidu_vpc::{Credentials, SecretString};
+    use bce_auth::signer::{
         authorization, canonical_query_string, parse_authorization, RequestToSign, SigningParams,
     };
-    use tfbaidu::baidu::uri::{decode_path, decode_query, encode_query, uri_encode_path};
-    use tfbaidu::baidu::{Credentials, SecretString};
+    use bce_auth::uri::{decode_path, decode_query, encode_query, uri_encode_path};
+    use proptest::prelude::*;
     use time::OffsetDateTime;
 
     const TEXT: &str = "[a-zA-Z0-9 _.~!'()*+=;:@&$,%/?#\\-测试é]{0,8}";

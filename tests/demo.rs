@@ -1,4 +1,4 @@
-//! Issue 6, the main job: `scripts/demo.sh` (what `make demo` runs) on every real
+//! The main job: `scripts/demo.sh` (what `make demo` runs) on every real
 //! Terraform client. It installs the provider into a filesystem mirror, starts the
 //! emulator, runs `terraform init` + `apply` on examples/quickstart and prints the
 //! peerConnIds, and must leave no emulator running. The test passes the binaries cargo
@@ -50,7 +50,7 @@ fn run_demo(tf: &Terraform, demo_dir: &std::path::Path) -> Run {
             "PROVIDER_BIN",
             env!("CARGO_BIN_EXE_terraform-provider-baidu"),
         )
-        .env("EMULATOR_BIN", env!("CARGO_BIN_EXE_baidu-vpc-emulator"))
+        .env("EMULATOR_BIN", common::binaries::emulator())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,4 +1,4 @@
-//! Issue 6, documentation: the registry-layout pages under `docs/` are generated from
+//! Documentation: the registry-layout pages under `docs/` are generated from
 //! the provider's own schema (`terraform providers schema -json`, through the harness)
 //! merged into the hand-written templates under `templates/` (tfplugindocs layout:
 //! `templates/index.md.tmpl`, `templates/resources/<name>.md.tmpl`,
@@ -152,7 +152,7 @@ fn block_types_of(block: &Value) -> BTreeMap<String, Value> {
 
 /// The "what a change does" table of a resource with a lifecycle declaration.
 fn change_table(name: &str) -> String {
-    use tfbaidu::provider::{acceptor, lifecycle::markdown_table, peerconn};
+    use tfbaidu::{acceptor, lifecycle::markdown_table, peerconn};
     match name {
         "baidu_peerconn" => markdown_table(peerconn::lifecycle::BEHAVIOURS),
         "baidu_peerconn_acceptor" => markdown_table(acceptor::lifecycle::BEHAVIOURS),

@@ -1,4 +1,4 @@
-//! Issue 5, item 2, end to end: a cross-account peering through two provider
+//! End to end: a cross-account peering through two provider
 //! configurations (default = initiator account, `baidu.peer` = peer account)
 //! on real Terraform (1.0.3, 1.11.4 where present, 1.15.5) against the
 //! emulator: `baidu_peerconn` requests, `baidu_peerconn_acceptor` answers.

@@ -1,4 +1,4 @@
-//! Issue 5, data sources, end to end: `data "baidu_peerconn"` and
+//! Data sources, end to end: `data "baidu_peerconn"` and
 //! `data "baidu_peerconns"` read through real Terraform (1.0.3, 1.11.4 where
 //! present, 1.15.5) from the emulator. The peerings are made directly with the
 //! Rust API client, so these tests depend on nothing but the data sources.
@@ -7,11 +7,11 @@ mod common;
 
 use std::time::Duration;
 
+use baidu_vpc::model::{CreatePeerConnRequest, Tag};
+use baidu_vpc::{BaiduClient, CallOptions, ClientConfig, Credentials};
 use common::provider_config::emulator_providers;
 use common::{each_terraform, Emulator, TfWorkdir, INITIATOR, PEER};
 use serde_json::{json, Value};
-use tfbaidu::baidu::model::{CreatePeerConnRequest, Tag};
-use tfbaidu::baidu::{BaiduClient, CallOptions, ClientConfig, Credentials};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

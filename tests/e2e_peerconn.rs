@@ -1,9 +1,9 @@
-//! Issue 5, end to end: `resource "baidu_peerconn"` driven by every real Terraform
+//! End to end: `resource "baidu_peerconn"` driven by every real Terraform
 //! client (1.0.3, 1.11.4 where present, 1.15.5) against the emulator. One test
 //! function per scenario, each running all clients in turn on one emulator (reset
 //! between clients) with short transition times.
 //!
-//! Scenarios (issue 5's e2e list): 1 same-account lifecycle, 3 Prepaid cross-region,
+//! Scenarios (the numbers label the tests below): 1 same-account lifecycle, 3 Prepaid cross-region,
 //! 4 out-of-band delete, 5 deletion protection, 6 failure after create, 7 bad inputs
 //! at plan time, 8 `import {}` + `-generate-config-out` (Terraform >= 1.5),
 //! 9 create timeout. Item 2 (cross-account acceptance) belongs to the acceptor's
@@ -190,7 +190,7 @@ fn wait_for_emulator(emu: &Emulator, what: &str, check: impl Fn(&Value) -> bool)
 
 // ------------------------------------------------------------- scenario 1
 
-/// Issue 5 e2e 1: same-account Postpaid with tags, through its whole life.
+/// Scenario 1: same-account Postpaid with tags, through its whole life.
 #[test]
 fn same_account_postpaid_lifecycle() {
     let emu = emulator();
@@ -476,7 +476,7 @@ fn prepaid_cross_region_with_reservation() {
 
 // ------------------------------------------------------------- scenario 4
 
-/// Issue 5 e2e 4: deleted behind Terraform's back → refresh warns and drops it;
+/// Scenario 4: deleted behind Terraform's back → refresh warns and drops it;
 /// apply creates it again.
 #[test]
 fn out_of_band_delete_is_dropped_and_recreated() {
@@ -519,7 +519,7 @@ fn out_of_band_delete_is_dropped_and_recreated() {
 
 // ------------------------------------------------------------- scenario 5
 
-/// Issue 5 e2e 5: deletion protection blocks destroy with a clear message
+/// Scenario 5: deletion protection blocks destroy with a clear message
 /// (at plan time on Terraform >= 1.3, in the delete itself before); turning it
 /// off lets destroy finish.
 #[test]
@@ -568,7 +568,7 @@ fn delete_protect_blocks_destroy_until_turned_off() {
 
 // ------------------------------------------------------------- scenario 6
 
-/// Issue 5 e2e 6: the peering fails after create (the emulator drives it to
+/// Scenario 6: the peering fails after create (the emulator drives it to
 /// `error`): the apply fails, the state keeps the id, tainted; the next apply
 /// replaces it.
 #[test]
@@ -741,7 +741,7 @@ fn error_texts(out: &TfOutput) -> Vec<String> {
         .collect()
 }
 
-/// Issue 5 e2e 7: every bad input fails at plan time, with the attribute path
+/// Scenario 7: every bad input fails at plan time, with the attribute path
 /// in the diagnostic, and nothing reaches the API.
 #[test]
 fn bad_inputs_fail_at_plan_time() {
@@ -777,8 +777,8 @@ fn bad_inputs_fail_at_plan_time() {
 
 /// Creates peerings straight through the API, as if made in the console.
 fn create_outside_terraform(emu: &Emulator) -> (String, String) {
-    use tfbaidu::baidu::model::{Billing, CreatePeerConnRequest, Tag};
-    use tfbaidu::baidu::{BaiduClient, CallOptions, ClientConfig, Credentials};
+    use baidu_vpc::model::{Billing, CreatePeerConnRequest, Tag};
+    use baidu_vpc::{BaiduClient, CallOptions, ClientConfig, Credentials};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -816,7 +816,7 @@ fn create_outside_terraform(emu: &Emulator) -> (String, String) {
     })
 }
 
-/// Issue 5 e2e 8 (Terraform >= 1.5): `import {}` blocks with
+/// Scenario 8 (Terraform >= 1.5): `import {}` blocks with
 /// `-generate-config-out`: the generated configuration plans clean.
 #[test]
 fn import_blocks_generate_config_that_plans_clean() {
@@ -884,7 +884,7 @@ fn import_blocks_generate_config_that_plans_clean() {
 
 // ------------------------------------------------------------- scenario 9
 
-/// Issue 5 e2e 9: a create that does not finish within `timeouts.create`
+/// Scenario 9: a create that does not finish within `timeouts.create`
 /// fails with the last status seen; the peering is kept (tainted).
 #[test]
 fn create_timeout_reports_the_last_status() {

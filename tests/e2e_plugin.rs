@@ -1,4 +1,4 @@
-//! Issue 2, end to end: every real Terraform client (1.0.3, 1.11.4 where present,
+//! End to end: every real Terraform client (1.0.3, 1.11.4 where present,
 //! 1.15.5) loads the provider cargo built, through `dev_overrides`, validates a
 //! configuration using it and prints its provider schema.
 

@@ -3,10 +3,10 @@
 
 mod emulator_common;
 
+use baidu_vpc_emulator::{AuthMode, SessionCredential};
+use bce_auth::signer::HeaderSelection;
 use emulator_common::*;
 use serde_json::json;
-use tfbaidu::baidu::signer::HeaderSelection;
-use tfbaidu::emulator::{AuthMode, SessionCredential};
 use time::{Duration, OffsetDateTime};
 
 fn list_call() -> Call<'static> {

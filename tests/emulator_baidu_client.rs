@@ -1,4 +1,4 @@
-//! The team's typed client (`tfbaidu::baidu::BaiduClient`) against the
+//! The team's typed client (`baidu_vpc::BaiduClient`) against the
 //! emulator: all 13 operations, not-found mapping, and the client's retries
 //! recovering from injected faults without duplicating anything.
 
@@ -6,15 +6,15 @@ mod emulator_common;
 
 use std::time::Duration;
 
-use emulator_common::*;
-use serde_json::json;
-use tfbaidu::baidu::model::{
+use baidu_vpc::model::{
     Billing, CreatePeerConnRequest, ListPeerConnsQuery, RenewPeerConnRequest, UpdatePeerConnRequest,
 };
-use tfbaidu::baidu::{
+use baidu_vpc::{
     BaiduClient, CallOptions, ClientConfig, Credentials, DnsStatus, PeerConnStatus, RetryPolicy,
     Role,
 };
+use emulator_common::*;
+use serde_json::json;
 
 fn client(e: &TestEmu, who: &Caller, retries: u32) -> BaiduClient {
     let creds = Credentials::new(who.access_key.clone(), who.secret_key.clone());

@@ -4,9 +4,9 @@
 
 mod emulator_common;
 
+use baidu_vpc_emulator::clock::{add_months, iso8601, parse_iso8601};
 use emulator_common::*;
 use serde_json::json;
-use tfbaidu::emulator::clock::{add_months, iso8601, parse_iso8601};
 
 #[tokio::test]
 async fn same_account_create_goes_creating_then_active() {

@@ -3,9 +3,9 @@
 
 mod emulator_common;
 
+use baidu_vpc_emulator::EmulatorConfig;
 use emulator_common::*;
 use serde_json::json;
-use tfbaidu::emulator::EmulatorConfig;
 
 fn with(mut body: serde_json::Value, key: &str, v: serde_json::Value) -> serde_json::Value {
     body[key] = v;

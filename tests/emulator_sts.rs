@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use emulator_common::*;
-use tfbaidu::baidu::client::Clock;
-use tfbaidu::baidu::{
+use baidu_vpc::client::Clock;
+use baidu_vpc::{
     AssumeRoleRequest, BaiduClient, CallOptions, ClientConfig, ClientError, Credentials,
     RetryPolicy, RoleSession,
 };
-use tfbaidu::emulator::config::DEMO_ROLE;
+use baidu_vpc_emulator::config::DEMO_ROLE;
+use emulator_common::*;
 
 fn config(e: &TestEmu, who: &Caller) -> ClientConfig {
     ClientConfig::new(

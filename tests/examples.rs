@@ -1,4 +1,4 @@
-//! Issue 6, examples: every folder under `examples/` validates (`terraform validate`) on
+//! Examples: every folder under `examples/` validates (`terraform validate`) on
 //! every real Terraform client against the provider cargo built, they are `terraform fmt`
 //! clean, and the layout the docs and the registry expect is complete. The scenario
 //! folders also apply against the emulator, plan empty afterwards and destroy.

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use tonic::Request;
 
 use framework_support::{resource_schema, str_at, Shared, TestProvider, LOOKUP, TYPE};
-use tfbaidu::framework::schema::{Block, Nesting, Schema};
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{decode_msgpack, encode_msgpack, AttributePath, Type, Value};
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::schema::{Block, Nesting, Schema};
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::{decode_msgpack, encode_msgpack, AttributePath, Type, Value};
 
 // ---------------------------------------------------------------------------
 // Harness: Terraform's side of the conversation

@@ -12,12 +12,12 @@ use tonic::Request;
 use tracing::level_filters::LevelFilter;
 
 use framework_support::{resource_schema, Shared, TestProvider, TYPE};
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::provider::BaiduProvider;
-use tfbaidu::tfplugin::logging::{self, LogConfig, LogSink};
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{encode_msgpack, Type, Value};
+use tfbaidu::BaiduProvider;
+use tfplugin5::logging::{self, LogConfig, LogSink};
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::{encode_msgpack, Type, Value};
 
 #[derive(Default)]
 struct Capture(Mutex<Vec<String>>);
@@ -54,7 +54,10 @@ async fn rpcs_log_standard_fields_and_never_secrets() {
     let capture = Arc::new(Capture::default());
     let config = LogConfig {
         level: LevelFilter::TRACE,
-        own_crates: vec!["tfbaidu".to_owned()],
+        own_crates: tfbaidu::LOG_CRATES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
     };
     tracing::subscriber::set_global_default(logging::subscriber(&config, capture.clone()))
         .expect("first subscriber in this process");

@@ -4,10 +4,9 @@
 
 use tonic::Request;
 
-use tfbaidu::provider;
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{encode_msgpack, Type, Value};
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfvalue::{encode_msgpack, Type, Value};
 
 #[tokio::test]
 async fn grpc_service_reads_baiducloud_variables_from_the_process() {
@@ -41,7 +40,7 @@ async fn grpc_service_reads_baiducloud_variables_from_the_process() {
     ] {
         std::env::remove_var(var);
     }
-    let svc = provider::grpc_service().expect("valid provider");
+    let svc = tfbaidu::grpc_service().expect("valid provider");
     let missing = svc
         .configure(request())
         .await
@@ -55,7 +54,7 @@ async fn grpc_service_reads_baiducloud_variables_from_the_process() {
     std::env::set_var("BAIDUCLOUD_ENDPOINT", "http://127.0.0.1:65535");
     // Nothing listens there: this test is about the variables, not the check.
     std::env::set_var("BAIDUCLOUD_SKIP_CREDENTIALS_VALIDATION", "true");
-    let svc = provider::grpc_service().expect("valid provider");
+    let svc = tfbaidu::grpc_service().expect("valid provider");
     let diags = svc
         .configure(request())
         .await

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use tonic::Request;
 
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::provider::config::{
+use tfbaidu::config::{
     ENV_ACCESS_KEY, ENV_ENDPOINT, ENV_REGION, ENV_SECRET_KEY, ENV_SESSION_TOKEN,
 };
-use tfbaidu::provider::{self, BaiduProvider};
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{encode_msgpack, Type, Value};
+use tfbaidu::BaiduProvider;
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::{encode_msgpack, Type, Value};
 
 const ATTRS: [&str; 5] = [
     "access_key",
@@ -105,7 +105,7 @@ async fn configure(
 
 #[tokio::test]
 async fn schema_has_the_optional_arguments_each_with_its_variable() {
-    let svc = provider::grpc_service().expect("the baidu provider is well-formed");
+    let svc = tfbaidu::grpc_service().expect("the baidu provider is well-formed");
     let resp = svc
         .get_schema(Request::new(pb::get_provider_schema::Request {}))
         .await

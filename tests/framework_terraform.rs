@@ -12,9 +12,10 @@
 //! installed is reported and skipped; set `TFBAIDU_REQUIRE_TERRAFORM=1` to
 //! make a missing binary a failure instead.
 
+mod common;
 mod framework_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use tokio_stream::wrappers::TcpListenerStream;
@@ -22,33 +23,12 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 
 use framework_support::{Shared, TestProvider, TYPE};
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::ProviderServer;
-use tfbaidu::tfplugin::services::{self, Controller, Stdio};
-use tfbaidu::tfvalue::Value;
+use tfplugin5::proto::tfplugin5::provider_server::ProviderServer;
+use tfplugin5::services::{self, Controller, Stdio};
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::Value;
 
-const VERSIONS: [&str; 3] = ["1.0.3", "1.11.4", "1.15.5"];
 const ADDRESS: &str = "registry.terraform.io/tfbaidu/fwtest";
-
-fn terraform_binary(version: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(".tools/terraform")
-        .join(version)
-        .join("terraform");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("TFBAIDU_REQUIRE_TERRAFORM").is_none(),
-        "Terraform {version} is not installed at {} (run scripts/install-terraform.sh)",
-        path.display()
-    );
-    eprintln!(
-        "SKIPPED: Terraform {version} is not installed at {}",
-        path.display()
-    );
-    None
-}
 
 /// Serves the test provider on 127.0.0.1 and returns the reattach JSON.
 async fn serve(shared: Shared, stop: CancellationToken) -> String {
@@ -189,10 +169,8 @@ fn remote(shared: &Shared, id: &str) -> Value {
     shared.cloud.lock().expect("cloud")[id].clone()
 }
 
-async fn lifecycle(version: &str) {
-    let Some(bin) = terraform_binary(version) else {
-        return;
-    };
+async fn lifecycle(tf: &common::Terraform) {
+    let bin = tf.path.clone();
     let shared = Shared::default();
     let stop = CancellationToken::new();
     let reattach = serve(shared.clone(), stop.clone()).await;
@@ -292,7 +270,7 @@ async fn lifecycle(version: &str) {
 
     // Terraform >= 1.3 asks the provider to plan destroys, so a resource can
     // refuse one at plan time.
-    if version != "1.0.3" {
+    if tf.at_least(1, 3, 0) {
         let protected = Res {
             delete_protect: Some(true),
             ..postpaid
@@ -321,17 +299,12 @@ async fn lifecycle(version: &str) {
     stop.cancel();
 }
 
+/// On every client this run tests (the harness's finder: a required version
+/// that is missing fails the test instead of skipping it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terraform_1_0_3_accepts_the_frameworks_plans() {
-    lifecycle(VERSIONS[0]).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terraform_1_11_4_accepts_the_frameworks_plans() {
-    lifecycle(VERSIONS[1]).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terraform_1_15_5_accepts_the_frameworks_plans() {
-    lifecycle(VERSIONS[2]).await;
+async fn every_terraform_accepts_the_frameworks_plans() {
+    for tf in common::terraform_clients() {
+        eprintln!("---- {tf}");
+        lifecycle(&tf).await;
+    }
 }

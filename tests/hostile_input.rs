@@ -23,11 +23,11 @@ use std::time::{Duration, Instant};
 
 use tonic::Request;
 
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::provider::BaiduProvider;
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{encode_msgpack, Type, Value};
+use tfbaidu::BaiduProvider;
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::{encode_msgpack, Type, Value};
 
 /// No RPC may take longer than this for a hostile input (they are all
 /// rejected before any network call).
@@ -485,14 +485,14 @@ fn hostile_typed_values(ty: &Type) -> Vec<Case> {
         (
             "huge and negative numbers",
             Value::string("x"),
-            tfbaidu::tfvalue::Number::parse("-1e99999")
+            tfvalue::Number::parse("-1e99999")
                 .map(Value::Number)
                 .expect("a number"),
         ),
         (
             "fractional numbers",
             Value::string("x"),
-            tfbaidu::tfvalue::Number::parse("0.000000000000000000001")
+            tfvalue::Number::parse("0.000000000000000000001")
                 .map(Value::Number)
                 .expect("a number"),
         ),
@@ -538,7 +538,7 @@ async fn configured_service(endpoint: &str) -> GrpcProvider<BaiduProvider> {
 
 #[tokio::test]
 async fn hostile_values_for_every_resource_and_data_source_type() {
-    let emulator = tfbaidu::emulator::Emulator::new(tfbaidu::emulator::EmulatorConfig::demo())
+    let emulator = baidu_vpc_emulator::Emulator::new(baidu_vpc_emulator::EmulatorConfig::demo())
         .expect("demo config");
     let running = emulator
         .start("127.0.0.1:0".parse().expect("an address"))
@@ -777,8 +777,8 @@ mod api {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use tfbaidu::baidu::model::{CreatePeerConnRequest, ListPeerConnsQuery};
-    use tfbaidu::baidu::{
+    use baidu_vpc::model::{CreatePeerConnRequest, ListPeerConnsQuery};
+    use baidu_vpc::{
         BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, RetryPolicy, Role,
     };
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

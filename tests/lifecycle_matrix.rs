@@ -1,6 +1,6 @@
 //! The lifecycle matrix: every argument of `baidu_peerconn` driven through its
 //! life on real Terraform against the emulator, and checked against the one
-//! declaration of what a change does (`tfbaidu::provider::peerconn::lifecycle`).
+//! declaration of what a change does (`tfbaidu::peerconn::lifecycle`).
 //!
 //! One resource per argument (each on its own pair of VPCs), all in one
 //! configuration, so every step is one plan and one apply for the whole table:
@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::provider_config::required_providers;
 use common::{each_terraform, Emulator, Terraform, TfOutput, TfWorkdir};
 use serde_json::{json, Value};
-use tfbaidu::provider::acceptor::lifecycle::BEHAVIOURS as ACCEPTOR_BEHAVIOURS;
-use tfbaidu::provider::lifecycle::{Behaviour, Drift, Effect};
-use tfbaidu::provider::peerconn::lifecycle::BEHAVIOURS;
+use tfbaidu::acceptor::lifecycle::BEHAVIOURS as ACCEPTOR_BEHAVIOURS;
+use tfbaidu::lifecycle::{Behaviour, Drift, Effect};
+use tfbaidu::peerconn::lifecycle::BEHAVIOURS;
 
 const INITIATOR_ID: &str = "a0000000000000000000000000000001";
 const PEER_ID: &str = "a0000000000000000000000000000002";

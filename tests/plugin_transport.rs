@@ -5,13 +5,11 @@ mod transport_support;
 
 use std::time::Duration;
 
-use tfbaidu::tfplugin::proto::plugin::grpc_controller_client::GrpcControllerClient;
-use tfbaidu::tfplugin::proto::plugin::grpc_stdio_client::GrpcStdioClient;
-use tfbaidu::tfplugin::proto::plugin::Empty;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_client::ProviderClient;
-use tfbaidu::tfplugin::proto::tfplugin5::{
-    get_provider_schema, prepare_provider_config, DynamicValue,
-};
+use tfplugin5::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use tfplugin5::proto::plugin::grpc_stdio_client::GrpcStdioClient;
+use tfplugin5::proto::plugin::Empty;
+use tfplugin5::proto::tfplugin5::provider_client::ProviderClient;
+use tfplugin5::proto::tfplugin5::{get_provider_schema, prepare_provider_config, DynamicValue};
 use tonic::transport::Channel;
 use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;

@@ -1,4 +1,4 @@
-//! Issue 6, release files and installation: `scripts/package-release.sh` builds the same
+//! Release files and installation: `scripts/package-release.sh` builds the same
 //! bytes from the same binary, its zip has the layout the Registry and Terraform expect,
 //! and every real Terraform client installs it offline (packed `-plugin-dir` mirror and a
 //! `filesystem_mirror` CLI config), recording in the lock file the `h1:` hash computed

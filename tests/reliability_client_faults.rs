@@ -6,13 +6,13 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-use tfbaidu::baidu::model::CreatePeerConnRequest;
-use tfbaidu::baidu::{
+use baidu_vpc::model::CreatePeerConnRequest;
+use baidu_vpc::{
     BaiduClient, CallOptions, ClientConfig, Credentials, PeerConnStatus, RetryPolicy, Role,
     WaitConfig, WaitError,
 };
-use tfbaidu::emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use baidu_vpc_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use serde_json::json;
 
 async fn emulator() -> RunningEmulator {
     let mut config = EmulatorConfig::demo();

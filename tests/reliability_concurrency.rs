@@ -1,4 +1,4 @@
-//! Concurrency (issue 8, point 6): N peerings sharing one hub VPC, created in
+//! Concurrency: N peerings sharing one hub VPC, created in
 //! parallel by one `terraform apply -parallelism=N`, all succeed when the
 //! per-VPC quota allows N (the provider adds no conflict of its own), and one
 //! more beyond the quota fails with a diagnostic that names the quota, the
@@ -10,8 +10,8 @@ mod common;
 mod reliability_support;
 
 use reliability_support::{
-    apply, assert_exact, has_peerconn_resource, knob, live_objects, newest_terraform,
-    start_emulator, state_objects, vpc, ACCESS_KEY, ACCOUNT_ID, SECRET_KEY,
+    apply, assert_exact, knob, live_objects, newest_terraform, start_emulator, state_objects, vpc,
+    ACCESS_KEY, ACCOUNT_ID, SECRET_KEY,
 };
 
 use common::TfWorkdir;
@@ -59,7 +59,6 @@ resource "baidu_peerconn" "spoke" {{
 
 #[test]
 fn parallel_peerings_on_one_vpc_and_a_clear_quota_error() {
-    assert!(has_peerconn_resource(), "baidu_peerconn must be registered");
     let n = knob("TFBAIDU_CONCURRENCY_N", 20);
     let emulator = start_emulator(
         &hub_config(n + 1, n),

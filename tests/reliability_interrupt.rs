@@ -1,4 +1,4 @@
-//! Interrupts (issue 8, point 2): `terraform apply` of N peerings is cut at a
+//! Interrupts: `terraform apply` of N peerings is cut at a
 //! seeded random point, either by SIGINT to its process group (Ctrl-C in a
 //! terminal: Terraform stops the provider gracefully) or by SIGKILL of the
 //! provider process (a crash). Afterwards every object in the emulator must be
@@ -18,9 +18,9 @@ mod reliability_support;
 use std::time::Duration;
 
 use reliability_support::{
-    address_of_pair, apply, assert_exact, compare, count_requests, emulator_config,
-    has_peerconn_resource, knob, live_objects, pair, seeds, spawn_terraform, start_emulator,
-    state_objects, wait_until, workdir_with_peerings, Rng,
+    address_of_pair, apply, assert_exact, compare, count_requests, emulator_config, knob,
+    live_objects, pair, seeds, spawn_terraform, start_emulator, state_objects, wait_until,
+    workdir_with_peerings, Rng,
 };
 
 const PARALLELISM: usize = 10;
@@ -184,7 +184,6 @@ fn round(seed: u64, n: usize, cut: Cut) -> Round {
 }
 
 fn rounds(cut: Cut, default_seeds: &[u64]) {
-    assert!(has_peerconn_resource(), "baidu_peerconn must be registered");
     let n = knob("TFBAIDU_INTERRUPT_N", 6);
     let mut failed = Vec::new();
     for seed in seeds("TFBAIDU_INTERRUPT_SEEDS", default_seeds) {

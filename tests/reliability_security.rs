@@ -1,4 +1,4 @@
-//! Security properties (issue 8, point 5), each tested where it can break:
+//! Security properties, each tested where it can break:
 //!
 //! - secrets (`secret_key`, `session_token`) are `sensitive` in the schema as
 //!   Terraform reads it, and absent from everything real Terraform writes with
@@ -25,14 +25,14 @@ use serde_json::Value as Json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::Request;
 
+use baidu_vpc::{BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, Role};
 use common::{terraform_clients, Emulator, TfWorkdir};
-use tfbaidu::baidu::{BaiduClient, CallOptions, ClientConfig, ClientError, Credentials, Role};
-use tfbaidu::framework::GrpcProvider;
-use tfbaidu::provider::config::ENV_ALLOW_INSECURE_HTTP;
-use tfbaidu::provider::BaiduProvider;
-use tfbaidu::tfplugin::proto::tfplugin5 as pb;
-use tfbaidu::tfplugin::proto::tfplugin5::provider_server::Provider as _;
-use tfbaidu::tfvalue::{encode_msgpack, Type, Value};
+use tfbaidu::config::ENV_ALLOW_INSECURE_HTTP;
+use tfbaidu::BaiduProvider;
+use tfplugin5::proto::tfplugin5 as pb;
+use tfplugin5::proto::tfplugin5::provider_server::Provider as _;
+use tfplugin5_framework::GrpcProvider;
+use tfvalue::{encode_msgpack, Type, Value};
 
 // ---------------------------------------------------------------------------
 // Secrets in logs
@@ -260,7 +260,7 @@ fn tf_log_trace_never_contains_a_secret() {
 /// A loopback HTTPS server with a self-signed certificate for localhost and
 /// 127.0.0.1; counts the HTTP requests that got through the handshake.
 async fn self_signed_https_server() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    tfbaidu::tfplugin::tls::install_default_crypto_provider();
+    tfplugin5::tls::install_default_crypto_provider();
     let certified =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
             .expect("self-signed certificate");
@@ -307,7 +307,7 @@ async fn https_certificates_are_verified_even_on_loopback() {
     ] {
         let mut config = ClientConfig::new(Credentials::new("AK", "SK-https-test"), "bj")
             .with_endpoint(endpoint.clone())
-            .with_retry(tfbaidu::baidu::RetryPolicy::no_retries())
+            .with_retry(baidu_vpc::RetryPolicy::no_retries())
             .with_request_timeout(Duration::from_secs(5));
         config.connect_timeout = Duration::from_secs(2);
         let client = BaiduClient::new(config).expect("client builds");
@@ -427,10 +427,7 @@ async fn plain_http_is_refused_off_loopback_unless_explicitly_allowed() {
     }
     // From the environment (BAIDUCLOUD_ENDPOINT), which plan-time validation never sees.
     let env_endpoint = configure_with_endpoint(
-        &[(
-            tfbaidu::provider::config::ENV_ENDPOINT,
-            "http://vpc.example.com",
-        )],
+        &[(tfbaidu::config::ENV_ENDPOINT, "http://vpc.example.com")],
         "",
     )
     .await;
@@ -443,7 +440,7 @@ async fn plain_http_is_refused_off_loopback_unless_explicitly_allowed() {
 
 #[test]
 fn emulator_binds_loopback_by_default_and_refuses_other_addresses() {
-    let bin = env!("CARGO_BIN_EXE_baidu-vpc-emulator");
+    let bin = common::binaries::emulator();
     // No --listen at all: the default must be loopback.
     let mut child = Command::new(bin)
         .stdin(Stdio::null())

@@ -5,13 +5,13 @@
 //! algebra (only unreserved bytes and uppercase `%XX`, decoding inverts it,
 //! encoding twice only re-encodes `%`).
 
-use proptest::prelude::*;
-use tfbaidu::baidu::signer::{
+use baidu_vpc::{Credentials, SecretString};
+use bce_auth::signer::{
     authorization, canonical_headers, canonical_query_string, canonical_request, canonical_uri,
     parse_authorization, HeaderSelection, RequestToSign, SigningParams,
 };
-use tfbaidu::baidu::uri::{decode_path, decode_query, encode_query, uri_encode, uri_encode_path};
-use tfbaidu::baidu::{Credentials, SecretString};
+use bce_auth::uri::{decode_path, decode_query, encode_query, uri_encode, uri_encode_path};
+use proptest::prelude::*;
 use time::OffsetDateTime;
 
 /// Any text, including the bytes BCE must encode and non-ASCII.

@@ -4,7 +4,7 @@
 //! trips, and the decoders never panic on garbage.
 
 use proptest::prelude::*;
-use tfbaidu::tfvalue::{
+use tfvalue::{
     decode_json, decode_json_with, decode_msgpack, encode_json, encode_msgpack, JsonDecodeOptions,
     Number, Refinements, Type, Value,
 };

@@ -1,5 +1,5 @@
 //! Runs `baidu-vpc-emulator` for a test: on a free loopback port, killed on drop, with a
-//! client for its admin API under `/__emulator/` (contract in TEAM.md; reference
+//! client for its admin API under `/__emulator/` (documented in
 //! `docs/guides/emulator.md`).
 
 use std::io::{BufRead, BufReader, Read};
@@ -36,7 +36,7 @@ impl Emulator {
     /// With extra command-line arguments, e.g. `["--config", path]`.
     #[track_caller]
     pub fn start_with(args: &[&str]) -> Self {
-        Self::spawn_program(Path::new(env!("CARGO_BIN_EXE_baidu-vpc-emulator")), args)
+        Self::spawn_program(super::binaries::emulator(), args)
     }
 
     /// Runs `program --listen 127.0.0.1:0 <args>` and waits for its first stdout line,

@@ -12,6 +12,8 @@
 // Every integration test crate compiles this module and uses a different part of it.
 #![allow(dead_code)]
 
+#[path = "../binaries/mod.rs"]
+pub mod binaries;
 pub mod emulator;
 pub mod http;
 pub mod json;

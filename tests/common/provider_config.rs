@@ -1,5 +1,5 @@
 //! HCL snippets for configuring the `baidu` provider in tests, with the emulator's
-//! demo accounts (TEAM.md "Demo accounts": the emulator's default configuration).
+//! demo accounts (the emulator's default configuration, `docs/guides/emulator.md`).
 
 use super::workdir::hcl_escape;
 

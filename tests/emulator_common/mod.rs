@@ -2,11 +2,11 @@
 //! 127.0.0.1:0 in-process and call it with requests signed by the team's signer.
 #![allow(dead_code)]
 
+use baidu_vpc::Credentials;
+use baidu_vpc_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use bce_auth::signer::{self, HeaderSelection, RequestToSign, SigningParams};
+use bce_auth::uri::encode_query;
 use serde_json::Value;
-use tfbaidu::baidu::signer::{self, HeaderSelection, RequestToSign, SigningParams};
-use tfbaidu::baidu::uri::encode_query;
-use tfbaidu::baidu::Credentials;
-use tfbaidu::emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use time::OffsetDateTime;
 
 pub const INITIATOR_ID: &str = "a0000000000000000000000000000001";

@@ -13,13 +13,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use tfbaidu::framework::schema::{Attribute, Block, NestedBlock, Schema};
-use tfbaidu::framework::{
+use tfplugin5_framework::schema::{Attribute, Block, NestedBlock, Schema};
+use tfplugin5_framework::{
     validators, ConfigureRequest, Context, CreateRequest, DataSource, DataSourceList,
     DeleteRequest, PlanChange, Provider, ReadRequest, Resource, ResourceList, Timeouts,
     UpdateRequest,
 };
-use tfbaidu::tfvalue::{AttributePath, Diagnostics, Type, Value};
+use tfvalue::{AttributePath, Diagnostics, Type, Value};
 
 // ---------------------------------------------------------------------------
 // The test provider

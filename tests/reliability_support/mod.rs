@@ -456,12 +456,6 @@ pub fn workdir_with_peerings(endpoint: &str, pairs: &[(String, String)]) -> TfWo
     wd
 }
 
-/// Whether `baidu_peerconn` is registered (the reliability runs need it).
-pub fn has_peerconn_resource() -> bool {
-    let svc = tfbaidu::provider::grpc_service().expect("the provider is well-formed");
-    format!("{svc:?}").contains("\"baidu_peerconn\"")
-}
-
 /// The address `baidu_peerconn.p[i]` whose pair is (local, peer).
 pub fn address_of_pair(pairs: &[(String, String)], local: &str, peer: &str) -> Option<String> {
     pairs

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use tfbaidu::tfvalue::{encode_json, encode_msgpack, Type, Value};
+use tfvalue::{encode_json, encode_msgpack, Type, Value};
 use tfbaidu_fuzz::checks::cursor::SplitMix64;
 use tfbaidu_fuzz::checks::types::{peerconn_schema, provider_config_type};
 

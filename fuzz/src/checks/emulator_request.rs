@@ -16,12 +16,12 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::Router;
+use baidu_vpc_emulator::{Emulator, EmulatorConfig};
+use bce_auth::signer::{self, RequestToSign, SigningParams};
+use bce_auth::uri::{decode_path, decode_query};
+use bce_auth::Credentials;
 use http::{HeaderName, HeaderValue, Method, Request};
 use serde_json::{json, Value};
-use tfbaidu::baidu::signer::{self, RequestToSign, SigningParams};
-use tfbaidu::baidu::uri::{decode_path, decode_query};
-use tfbaidu::baidu::Credentials;
-use tfbaidu::emulator::{Emulator, EmulatorConfig};
 use tower::ServiceExt;
 
 use super::cursor::Cursor;
@@ -472,7 +472,7 @@ fn build_request(
     body: Vec<u8>,
     sign: bool,
 ) -> Option<Request<Body>> {
-    let encoded_query = tfbaidu::baidu::uri::encode_query(query);
+    let encoded_query = bce_auth::uri::encode_query(query);
     let uri = if encoded_query.is_empty() {
         raw_path.to_owned()
     } else {

@@ -7,8 +7,8 @@
 //! JSON and decodes back to itself; the strict decoder never accepts what the
 //! lenient one rejects; the state reader gives a value of the schema's type.
 
-use tfbaidu::framework::upgrade::decode_state_json;
-use tfbaidu::tfvalue::{decode_json, decode_json_with, encode_json, JsonDecodeOptions};
+use tfplugin5_framework::upgrade::decode_state_json;
+use tfvalue::{decode_json, decode_json_with, encode_json, JsonDecodeOptions};
 
 use super::cursor::Cursor;
 use super::types::{choose_type, peerconn_schema};

@@ -6,7 +6,7 @@
 //! re-encodes, and decodes back to itself (the round trip Terraform relies
 //! on when values come back in a response).
 
-use tfbaidu::tfvalue::{decode_msgpack, encode_msgpack};
+use tfvalue::{decode_msgpack, encode_msgpack};
 
 use super::cursor::Cursor;
 use super::types::choose_type;

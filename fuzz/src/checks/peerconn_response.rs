@@ -8,9 +8,9 @@
 //! body into the message; a parsed model serialises and parses back to
 //! itself; classification is consistent (throttled implies retryable).
 
-use tfbaidu::baidu::error::{ApiError, OpContext, Operation};
-use tfbaidu::baidu::model::{CreatePeerConnResponse, ListPeerConnsResponse};
-use tfbaidu::baidu::PeerConn;
+use baidu_vpc::error::{ApiError, OpContext, Operation};
+use baidu_vpc::model::{CreatePeerConnResponse, ListPeerConnsResponse};
+use baidu_vpc::PeerConn;
 
 use super::cursor::Cursor;
 

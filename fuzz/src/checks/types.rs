@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use tfbaidu::framework::schema::{Attribute, Block, NestedBlock, Schema};
-use tfbaidu::framework::Timeouts;
-use tfbaidu::tfvalue::Type;
+use tfplugin5_framework::schema::{Attribute, Block, NestedBlock, Schema};
+use tfplugin5_framework::Timeouts;
+use tfvalue::Type;
 
 use super::cursor::Cursor;
 
