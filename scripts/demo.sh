@@ -51,8 +51,8 @@ if [ -n "${PROVIDER_BIN:-}" ] && [ -n "${EMULATOR_BIN:-}" ]; then
   provider_bin="$PROVIDER_BIN"
   emulator_bin="$EMULATOR_BIN"
 else
-  step "building terraform-provider-baidu and baidu-vpc-emulator (cargo build)"
-  (cd "$repo_root" && cargo build --bins)
+  step "building terraform-provider-baidu and baidu-vpc-emulator (cargo build --workspace)"
+  (cd "$repo_root" && cargo build --workspace --bins)
   provider_bin="$repo_root/target/debug/$provider_binary"
   emulator_bin="$repo_root/target/debug/baidu-vpc-emulator"
 fi
