@@ -19,7 +19,7 @@ async fn good_signatures_pass_with_default_and_listed_header_sets() {
     for selection in [HeaderSelection::Default, HeaderSelection::Listed] {
         let mut c = list_call();
         c.selection = selection;
-        e.send(&initiator(), c).await.ok();
+        e.send(&initiator(), c).await.expect_ok();
     }
 }
 
@@ -29,7 +29,7 @@ async fn wrong_secret_is_signature_does_not_match() {
     let mut who = initiator();
     who.secret_key = "DEMOSK00000000000000000000000002".into();
     let r = e.send(&who, list_call()).await;
-    r.err(400, "SignatureDoesNotMatch");
+    r.expect_err(400, "SignatureDoesNotMatch");
     assert!(r.request_id.is_some());
 }
 
@@ -40,14 +40,14 @@ async fn tampered_query_or_body_headers_do_not_verify() {
     c.signed_query = Some(pairs(&[("vpcId", "vpc-demobj000002")]));
     e.send(&initiator(), c)
         .await
-        .err(400, "SignatureDoesNotMatch");
+        .expect_err(400, "SignatureDoesNotMatch");
     // A flag added after signing.
     let id = e.create_ok(&initiator(), same_account_body()).await;
     let mut c = Call::new("PUT", format!("/v1/peerconn/{id}")).q("refund", "");
     c.signed_query = Some(Vec::new());
     e.send(&initiator(), c)
         .await
-        .err(400, "SignatureDoesNotMatch");
+        .expect_err(400, "SignatureDoesNotMatch");
 }
 
 #[tokio::test]
@@ -58,23 +58,25 @@ async fn expired_and_future_timestamps_are_request_expired() {
     let m = e
         .send(&initiator(), c)
         .await
-        .err(400, "RequestExpired")
+        .expect_err(400, "RequestExpired")
         .to_string();
     assert!(m.contains("Timestamp date is"), "{m}");
     let mut c = list_call();
     c.timestamp = Some(OffsetDateTime::now_utc() + Duration::hours(1));
-    e.send(&initiator(), c).await.err(400, "RequestExpired");
+    e.send(&initiator(), c)
+        .await
+        .expect_err(400, "RequestExpired");
     // Within the expiration window is fine.
     let mut c = list_call();
     c.timestamp = Some(OffsetDateTime::now_utc() - Duration::minutes(20));
-    e.send(&initiator(), c).await.ok();
+    e.send(&initiator(), c).await.expect_ok();
 }
 
 #[tokio::test]
 async fn signatures_use_the_wall_clock_not_the_emulated_one() {
     let e = start(slow_demo()).await;
     e.advance(30 * 86_400).await;
-    e.send(&initiator(), list_call()).await.ok();
+    e.send(&initiator(), list_call()).await.expect_ok();
 }
 
 #[tokio::test]
@@ -84,7 +86,7 @@ async fn unknown_key_and_bad_headers() {
     who.access_key = "NOSUCHKEY".into();
     e.send(&who, list_call())
         .await
-        .err(403, "InvalidAccessKeyId");
+        .expect_err(403, "InvalidAccessKeyId");
     let url = format!("http://{}/v1/peerconn", e.host());
     for auth in [
         None,
@@ -116,16 +118,16 @@ async fn both_flag_forms_are_accepted_and_signed() {
         .q("reject", "")
         .q("clientToken", "t1");
     c.raw_query = Some("reject=&clientToken=t1".into());
-    e.send(&peer(), c).await.ok();
+    e.send(&peer(), c).await.expect_ok();
     assert_eq!(e.status_of(&initiator(), &id).await, "consult_failed");
-    e.delete(&initiator(), &id).await.ok();
+    e.delete(&initiator(), &id).await.expect_ok();
     // Bare `?accept` (Go SDK form), with the Go SDK's `{"role":…}`-style body tolerated.
     let id = e.create_ok(&initiator(), cross_account_body()).await;
     let mut c = Call::new("PUT", format!("/v1/peerconn/{id}"))
         .q("accept", "")
         .json(json!({"role": "acceptor", "whatever": [1, 2]}));
     c.raw_query = Some("accept".into());
-    e.send(&peer(), c).await.ok();
+    e.send(&peer(), c).await.expect_ok();
     assert_eq!(e.status_of(&peer(), &id).await, "active");
 }
 
@@ -148,19 +150,19 @@ async fn sts_session_tokens() {
                       "peerVpcId": "vpc-peergz000001", "peerRegion": "gz"});
     let id = e.create_ok(&sts, body).await;
     assert_eq!(
-        e.get(&peer(), &id, None).await.ok()["localVpcId"],
+        e.get(&peer(), &id, None).await.expect_ok()["localVpcId"],
         "vpc-peerbj000001"
     );
     let mut wrong = sts.clone();
     wrong.session_token = Some("other".into());
     e.send(&wrong, list_call_peer())
         .await
-        .err(403, "AccessDenied");
+        .expect_err(403, "AccessDenied");
     let mut missing = sts.clone();
     missing.session_token = None;
     e.send(&missing, list_call_peer())
         .await
-        .err(403, "AccessDenied");
+        .expect_err(403, "AccessDenied");
 }
 
 fn list_call_peer() -> Call<'static> {
@@ -183,7 +185,7 @@ async fn auth_off_trusts_the_access_key() {
     assert_eq!(r.status().as_u16(), 200);
     let mut who = initiator();
     who.secret_key = "anything".into();
-    e.send(&who, list_call()).await.ok();
+    e.send(&who, list_call()).await.expect_ok();
     let r = e
         .http
         .get(&url)

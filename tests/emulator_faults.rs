@@ -55,12 +55,16 @@ async fn injected_errors_look_like_baidu_errors() {
                                      {"fail_next": 1}]}),
     )
     .await;
-    e.list(&initiator(), &[]).await.err(429, "TooManyRequests");
-    e.list(&initiator(), &[]).await.err(500, "InternalError");
-    e.list(&initiator(), &[]).await.ok();
+    e.list(&initiator(), &[])
+        .await
+        .expect_err(429, "TooManyRequests");
+    e.list(&initiator(), &[])
+        .await
+        .expect_err(500, "InternalError");
+    e.list(&initiator(), &[]).await.expect_ok();
     put_faults(&e, json!({"rules": [{"fail_next": 1, "error": {"status": 503, "code": "ServiceBusy", "message": "try later"}}]})).await;
     let r = e.list(&initiator(), &[]).await;
-    assert_eq!(r.err(503, "ServiceBusy"), "try later");
+    assert_eq!(r.expect_err(503, "ServiceBusy"), "try later");
 }
 
 #[tokio::test]
@@ -73,19 +77,19 @@ async fn fail_next_n_is_exact_and_scoped_by_operation_and_account() {
     )
     .await;
     // Other operations and the other account pass.
-    e.list(&initiator(), &[]).await.ok();
+    e.list(&initiator(), &[]).await.expect_ok();
     let theirs = json!({"bandwidthInMbps": 1, "localVpcId": "vpc-peerbj000001",
                         "peerVpcId": "vpc-peergz000001", "peerRegion": "gz"});
     e.create_ok(&peer(), theirs).await;
     for _ in 0..3 {
         e.create(&initiator(), same_account_body(), Some("retry-me"))
             .await
-            .err(500, "InternalError");
+            .expect_err(500, "InternalError");
     }
     let id = e
         .create(&initiator(), same_account_body(), Some("retry-me"))
         .await;
-    let id = id.ok()["peerConnId"].as_str().unwrap().to_string();
+    let id = id.expect_ok()["peerConnId"].as_str().unwrap().to_string();
     // Nothing was created by the failed attempts.
     let st = e.state().await;
     let mine: Vec<_> = st["peerConns"]
@@ -117,7 +121,7 @@ async fn dropped_connections_close_without_a_response() {
         .expect_err("the connection must be dropped");
     assert!(!err.is_status() && !err.is_timeout(), "{err:?}");
     // The next request is fine, and the log records the drop.
-    e.get(&initiator(), &id, None).await.ok();
+    e.get(&initiator(), &id, None).await.expect_ok();
     let (_, log) = e.admin("GET", "/__emulator/requests", None).await;
     let drops: Vec<&Value> = log["requests"]
         .as_array()
@@ -161,13 +165,13 @@ async fn a_lost_response_after_create_is_recovered_by_the_client_token() {
     // The create ran but the client saw a 500.
     e.create(&initiator(), same_account_body(), Some("tf-uuid"))
         .await
-        .err(500, "InternalError");
+        .expect_err(500, "InternalError");
     assert_eq!(e.state().await["peerConns"].as_array().unwrap().len(), 1);
     // Terraform-style retry with the same token: same peering, nothing duplicated.
     let r = e
         .create(&initiator(), same_account_body(), Some("tf-uuid"))
         .await;
-    let id = r.ok()["peerConnId"].as_str().unwrap().to_string();
+    let id = r.expect_ok()["peerConnId"].as_str().unwrap().to_string();
     let st = e.state().await;
     assert_eq!(st["peerConns"].as_array().unwrap().len(), 1);
     assert_eq!(st["peerConns"][0]["peerConnId"], id.as_str());
@@ -181,7 +185,7 @@ async fn latency_is_recorded_and_bad_configs_rejected() {
         json!({"rules": [{"operation": "ListPeerConn", "latency_ms": [1, 3]}]}),
     )
     .await;
-    e.list(&initiator(), &[]).await.ok();
+    e.list(&initiator(), &[]).await.expect_ok();
     let (_, log) = e.admin("GET", "/__emulator/requests", None).await;
     assert_eq!(log["requests"][0]["fault"], "latency");
     for bad in [
@@ -196,8 +200,10 @@ async fn latency_is_recorded_and_bad_configs_rejected() {
     }
     // DELETE clears every rule.
     put_faults(&e, json!({"rules": [{"error_rate": 1.0}]})).await;
-    e.list(&initiator(), &[]).await.err(500, "InternalError");
+    e.list(&initiator(), &[])
+        .await
+        .expect_err(500, "InternalError");
     let (s, v) = e.admin("DELETE", "/__emulator/faults", None).await;
     assert_eq!((s, v["rules"].clone()), (200, json!([])));
-    e.list(&initiator(), &[]).await.ok();
+    e.list(&initiator(), &[]).await.expect_ok();
 }

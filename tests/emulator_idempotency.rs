@@ -11,7 +11,10 @@ async fn repeated_create_returns_the_same_peering_once() {
     let e = start(slow_demo()).await;
     let me = initiator();
     let first = e.create(&me, same_account_body(), Some("tok-1")).await;
-    let id = first.ok()["peerConnId"].as_str().unwrap().to_string();
+    let id = first.expect_ok()["peerConnId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // Same body with keys in another order is the same request.
     let reordered = json!({
         "billing": {"paymentTiming": "Postpaid"}, "peerRegion": "bj",
@@ -19,7 +22,7 @@ async fn repeated_create_returns_the_same_peering_once() {
     });
     for _ in 0..3 {
         let again = e.create(&me, reordered.clone(), Some("tok-1")).await;
-        assert_eq!(again.ok()["peerConnId"], id.as_str());
+        assert_eq!(again.expect_ok()["peerConnId"], id.as_str());
     }
     let state = e.state().await;
     assert_eq!(state["peerConns"].as_array().unwrap().len(), 1);
@@ -43,20 +46,24 @@ async fn repeated_create_returns_the_same_peering_once() {
 async fn a_different_request_with_the_same_token_is_a_mismatch() {
     let e = start(slow_demo()).await;
     let me = initiator();
-    e.create(&me, same_account_body(), Some("tok-2")).await.ok();
+    e.create(&me, same_account_body(), Some("tok-2"))
+        .await
+        .expect_ok();
     let mut other = same_account_body();
     other["bandwidthInMbps"] = json!(11);
     e.create(&me, other, Some("tok-2"))
         .await
-        .err(403, "IdempotentParameterMismatch");
+        .expect_err(403, "IdempotentParameterMismatch");
     // The same token on another operation is also a mismatch.
     let id = e.running.emulator().peer_conn_ids()[0].clone();
     let c = Call::new("DELETE", format!("/v1/peerconn/{id}")).q("clientToken", "tok-2");
-    e.send(&me, c).await.err(403, "IdempotentParameterMismatch");
+    e.send(&me, c)
+        .await
+        .expect_err(403, "IdempotentParameterMismatch");
     // Tokens are per account: the peer account's tok-2 is unrelated.
     let body = json!({"bandwidthInMbps": 1, "localVpcId": "vpc-peerbj000001",
                       "peerVpcId": "vpc-peergz000001", "peerRegion": "gz"});
-    e.create(&peer(), body, Some("tok-2")).await.ok();
+    e.create(&peer(), body, Some("tok-2")).await.expect_ok();
     assert_eq!(e.state().await["peerConns"].as_array().unwrap().len(), 2);
 }
 
@@ -68,8 +75,10 @@ async fn a_failed_request_does_not_consume_its_token() {
     bad["localVpcId"] = json!("vpc-nope");
     e.create(&me, bad, Some("tok-3"))
         .await
-        .err(404, "Vpc.VpcNotFound");
-    e.create(&me, same_account_body(), Some("tok-3")).await.ok();
+        .expect_err(404, "Vpc.VpcNotFound");
+    e.create(&me, same_account_body(), Some("tok-3"))
+        .await
+        .expect_ok();
 }
 
 #[tokio::test]
@@ -84,16 +93,16 @@ async fn mutating_actions_replay_without_running_twice() {
             .q("clientToken", "rz-1")
             .json(json!({"newBandwidthInMbps": bw}))
     };
-    e.send(&me, resize(20)).await.ok();
+    e.send(&me, resize(20)).await.expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "updating");
     e.advance(60).await;
     assert_eq!(e.status_of(&me, &id).await, "active");
     // The retry is answered from the token: no second `updating` phase.
-    e.send(&me, resize(20)).await.ok();
+    e.send(&me, resize(20)).await.expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "active");
     e.send(&me, resize(30))
         .await
-        .err(403, "IdempotentParameterMismatch");
+        .expect_err(403, "IdempotentParameterMismatch");
     // DNS open with the same token but another role is a different request.
     let open = |role: &str| {
         Call::new("PUT", format!("/v1/peerconn/{id}"))
@@ -101,21 +110,21 @@ async fn mutating_actions_replay_without_running_twice() {
             .q("role", role)
             .q("clientToken", "dns-1")
     };
-    e.send(&me, open("initiator")).await.ok();
-    e.send(&me, open("initiator")).await.ok();
+    e.send(&me, open("initiator")).await.expect_ok();
+    e.send(&me, open("initiator")).await.expect_ok();
     e.send(&me, open("acceptor"))
         .await
-        .err(403, "IdempotentParameterMismatch");
+        .expect_err(403, "IdempotentParameterMismatch");
     // Delete retried with its token after the peering is gone still succeeds.
     let del = Call::new("DELETE", format!("/v1/peerconn/{id}")).q("clientToken", "del-1");
     e.advance(120).await;
-    e.send(&me, del).await.ok();
+    e.send(&me, del).await.expect_ok();
     e.advance(60).await;
-    e.get(&me, &id, None).await.err(404, "NoSuchObject");
+    e.get(&me, &id, None).await.expect_err(404, "NoSuchObject");
     let del = Call::new("DELETE", format!("/v1/peerconn/{id}")).q("clientToken", "del-1");
-    e.send(&me, del).await.ok();
+    e.send(&me, del).await.expect_ok();
     let del = Call::new("DELETE", format!("/v1/peerconn/{id}")).q("clientToken", "del-2");
-    e.send(&me, del).await.err(404, "NoSuchObject");
+    e.send(&me, del).await.expect_err(404, "NoSuchObject");
 }
 
 #[tokio::test]
@@ -125,12 +134,12 @@ async fn tokens_expire_after_a_day_unused() {
     let id = e
         .create(&me, same_account_body(), Some("tok-day"))
         .await
-        .ok()["peerConnId"]
+        .expect_ok()["peerConnId"]
         .as_str()
         .unwrap()
         .to_string();
-    e.delete(&me, &id).await.ok();
+    e.delete(&me, &id).await.expect_ok();
     e.advance(25 * 3600).await;
     let again = e.create(&me, same_account_body(), Some("tok-day")).await;
-    assert_ne!(again.ok()["peerConnId"], id.as_str());
+    assert_ne!(again.expect_ok()["peerConnId"], id.as_str());
 }

@@ -21,10 +21,10 @@ async fn same_account_create_goes_creating_then_active() {
     assert_eq!(e.status_of(&me, &id).await, "active");
     // No DNS sync and no expiry for a new postpaid peering.
     let v = e.get(&me, &id, None).await;
-    assert_eq!(v.ok()["dnsStatus"], "close");
-    assert_eq!(v.ok()["expiredTime"], "");
-    assert_eq!(v.ok()["paymentTiming"], "Postpaid");
-    let created = v.ok()["createdTime"].as_str().unwrap();
+    assert_eq!(v.expect_ok()["dnsStatus"], "close");
+    assert_eq!(v.expect_ok()["expiredTime"], "");
+    assert_eq!(v.expect_ok()["paymentTiming"], "Postpaid");
+    let created = v.expect_ok()["createdTime"].as_str().unwrap();
     assert!(parse_iso8601(created).is_some(), "{created}");
 }
 
@@ -40,12 +40,12 @@ async fn views_mirror_local_and_peer_fields() {
     let i = e
         .get(&initiator(), &id, Some("initiator"))
         .await
-        .ok()
+        .expect_ok()
         .clone();
     let a = e
         .get(&initiator(), &id, Some("acceptor"))
         .await
-        .ok()
+        .expect_ok()
         .clone();
     assert_eq!(i["role"], "initiator");
     assert_eq!(a["role"], "acceptor");
@@ -63,25 +63,27 @@ async fn views_mirror_local_and_peer_fields() {
     assert_eq!(i["tags"], json!([{"tagKey": "env", "tagValue": "test"}]));
     // Without a role the caller's own (initiator) view.
     assert_eq!(
-        e.get(&initiator(), &id, None).await.ok()["role"],
+        e.get(&initiator(), &id, None).await.expect_ok()["role"],
         "initiator"
     );
     // Updating the acceptor side by its interface id changes only that side.
     let upd = Call::new("PUT", format!("/v1/peerconn/{id}")).json(json!({
         "localIfId": a["localIfId"], "localIfName": "if-b2", "description": "desc-b"
     }));
-    e.send(&initiator(), upd).await.ok();
+    e.send(&initiator(), upd).await.expect_ok();
     let a2 = e
         .get(&initiator(), &id, Some("acceptor"))
         .await
-        .ok()
+        .expect_ok()
         .clone();
     assert_eq!(
         (a2["localIfName"].as_str(), a2["description"].as_str()),
         (Some("if-b2"), Some("desc-b"))
     );
     assert_eq!(
-        e.get(&initiator(), &id, Some("initiator")).await.ok()["localIfName"],
+        e.get(&initiator(), &id, Some("initiator"))
+            .await
+            .expect_ok()["localIfName"],
         "if-a"
     );
 }
@@ -95,25 +97,28 @@ async fn cross_account_consulting_then_accept_reject_or_timeout() {
     assert_eq!(e.status_of(&me, &id).await, "creating");
     e.advance(60).await;
     assert_eq!(e.status_of(&me, &id).await, "consulting");
-    let pv = e.get(&p, &id, None).await.ok().clone();
+    let pv = e.get(&p, &id, None).await.expect_ok().clone();
     assert_eq!(pv["role"], "acceptor");
     assert_eq!(pv["status"], "consulting");
     assert_eq!(pv["localVpcId"], "vpc-peergz000001");
     assert_eq!(pv["localRegion"], "gz");
     assert_eq!(pv["peerAccountId"], INITIATOR_ID);
     assert_eq!(pv["localIfName"], "");
-    assert_eq!(e.get(&me, &id, None).await.ok()["peerAccountId"], PEER_ID);
-    e.action(&p, &id, "accept", None).await.ok();
+    assert_eq!(
+        e.get(&me, &id, None).await.expect_ok()["peerAccountId"],
+        PEER_ID
+    );
+    e.action(&p, &id, "accept", None).await.expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "active");
     e.action(&p, &id, "accept", None)
         .await
-        .err(409, "PeerConn.InvalidStatus");
+        .expect_err(409, "PeerConn.InvalidStatus");
     // reject
     let mut body = cross_account_body();
     body["localVpcId"] = json!("vpc-demobj000002");
     let rejected = e.create_ok(&me, body).await;
     e.advance(60).await;
-    e.action(&p, &rejected, "reject", None).await.ok();
+    e.action(&p, &rejected, "reject", None).await.expect_ok();
     assert_eq!(e.status_of(&me, &rejected).await, "consult_failed");
     // timeout: 7 days without an answer
     let mut body = cross_account_body();
@@ -127,7 +132,7 @@ async fn cross_account_consulting_then_accept_reject_or_timeout() {
     assert_eq!(e.status_of(&me, &ignored).await, "consult_failed");
     e.action(&p, &ignored, "accept", None)
         .await
-        .err(409, "PeerConn.InvalidStatus");
+        .expect_err(409, "PeerConn.InvalidStatus");
 }
 
 #[tokio::test]
@@ -136,22 +141,24 @@ async fn update_and_resize_pass_through_updating() {
     let me = initiator();
     let id = e.create_ok(&me, same_account_body()).await;
     e.advance(60).await;
-    let if_id = e.get(&me, &id, None).await.ok()["localIfId"].clone();
+    let if_id = e.get(&me, &id, None).await.expect_ok()["localIfId"].clone();
     let upd = Call::new("PUT", format!("/v1/peerconn/{id}"))
         .json(json!({"localIfId": if_id, "description": "new"}));
-    e.send(&me, upd).await.ok();
+    e.send(&me, upd).await.expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "updating");
     // Busy: resize and delete must wait.
     e.action(&me, &id, "resize", Some(json!({"newBandwidthInMbps": 20})))
         .await
-        .err(409, "PeerConn.InvalidStatus");
-    e.delete(&me, &id).await.err(409, "PeerConn.InvalidStatus");
+        .expect_err(409, "PeerConn.InvalidStatus");
+    e.delete(&me, &id)
+        .await
+        .expect_err(409, "PeerConn.InvalidStatus");
     e.advance(60).await;
     assert_eq!(e.status_of(&me, &id).await, "active");
     e.action(&me, &id, "resize", Some(json!({"newBandwidthInMbps": 20})))
         .await
-        .ok();
-    let v = e.get(&me, &id, None).await.ok().clone();
+        .expect_ok();
+    let v = e.get(&me, &id, None).await.expect_ok().clone();
     assert_eq!(
         (v["status"].as_str(), v["bandwidthInMbps"].as_i64()),
         (Some("updating"), Some(20))
@@ -168,7 +175,7 @@ async fn update_and_resize_pass_through_updating() {
         Some(json!({"newBandwidthInMbps": 30})),
     )
     .await
-    .ok();
+    .expect_ok();
     assert_eq!(e.status_of(&me, &cross).await, "updating");
     e.advance(60).await;
     assert_eq!(e.status_of(&me, &cross).await, "consulting");
@@ -180,13 +187,13 @@ async fn delete_goes_deleting_then_gone_and_not_found() {
     let me = initiator();
     let id = e.create_ok(&me, same_account_body()).await;
     e.advance(60).await;
-    e.delete(&me, &id).await.ok();
+    e.delete(&me, &id).await.expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "deleting");
     // A repeated delete while deleting is not an error.
-    e.delete(&me, &id).await.ok();
+    e.delete(&me, &id).await.expect_ok();
     e.advance(60).await;
-    e.get(&me, &id, None).await.err(404, "NoSuchObject");
-    assert_eq!(e.list(&me, &[]).await.ok()["peerConns"], json!([]));
+    e.get(&me, &id, None).await.expect_err(404, "NoSuchObject");
+    assert_eq!(e.list(&me, &[]).await.expect_ok()["peerConns"], json!([]));
     let st = e.state().await;
     assert_eq!(st["peerConns"], json!([]));
     assert_eq!(st["deletedPeerConns"][0]["peerConnId"], id.as_str());
@@ -200,7 +207,7 @@ async fn dns_sync_open_and_close_transitions() {
     let id = e.create_ok(&me, same_account_body()).await;
     e.advance(60).await;
     let dns = |v: serde_json::Value| v["dnsStatus"].as_str().unwrap().to_string();
-    e.dns(&me, &id, true, "initiator").await.ok();
+    e.dns(&me, &id, true, "initiator").await.expect_ok();
     assert_eq!(dns(e.get(&me, &id, None).await.body), "wait");
     e.advance(60).await;
     assert_eq!(dns(e.get(&me, &id, None).await.body), "syncing");
@@ -209,9 +216,9 @@ async fn dns_sync_open_and_close_transitions() {
     // The acceptor side is untouched.
     assert_eq!(dns(e.get(&me, &id, Some("acceptor")).await.body), "close");
     // Opening again is a no-op.
-    e.dns(&me, &id, true, "initiator").await.ok();
+    e.dns(&me, &id, true, "initiator").await.expect_ok();
     assert_eq!(dns(e.get(&me, &id, None).await.body), "open");
-    e.dns(&me, &id, false, "initiator").await.ok();
+    e.dns(&me, &id, false, "initiator").await.expect_ok();
     assert_eq!(dns(e.get(&me, &id, None).await.body), "closing");
     e.advance(60).await;
     assert_eq!(dns(e.get(&me, &id, None).await.body), "close");
@@ -222,7 +229,7 @@ async fn prepaid_expiry_renewal_and_refund() {
     let e = start(instant_demo()).await;
     let me = initiator();
     let id = e.create_ok(&me, prepaid_body(3)).await;
-    let v = e.get(&me, &id, None).await.ok().clone();
+    let v = e.get(&me, &id, None).await.expect_ok().clone();
     assert_eq!(v["paymentTiming"], "Prepaid");
     let created = parse_iso8601(v["createdTime"].as_str().unwrap()).unwrap();
     assert_eq!(
@@ -235,29 +242,33 @@ async fn prepaid_expiry_renewal_and_refund() {
             json!({"billing": {"reservation": {"reservationLength": n, "reservationTimeUnit": "month"}}}),
         )
     };
-    e.action(&me, &id, "purchaseReserved", renew(12)).await.ok();
-    let exp = e.get(&me, &id, None).await.ok()["expiredTime"]
+    e.action(&me, &id, "purchaseReserved", renew(12))
+        .await
+        .expect_ok();
+    let exp = e.get(&me, &id, None).await.expect_ok()["expiredTime"]
         .as_str()
         .unwrap()
         .to_string();
     assert_eq!(exp, iso8601(add_months(add_months(created, 3), 12)));
     e.action(&me, &id, "purchaseReserved", renew(11))
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     e.action(&me, &id, "purchaseReserved", Some(json!({})))
         .await
-        .err(400, "MissingParameter");
+        .expect_err(400, "MissingParameter");
     // Past the expiry the status is `expired`; renewing revives it.
     e.advance(16 * 31 * 86_400).await;
     assert_eq!(e.status_of(&me, &id).await, "expired");
     e.dns(&me, &id, true, "initiator")
         .await
-        .err(409, "PeerConn.InvalidStatus");
-    e.action(&me, &id, "purchaseReserved", renew(1)).await.ok();
+        .expect_err(409, "PeerConn.InvalidStatus");
+    e.action(&me, &id, "purchaseReserved", renew(1))
+        .await
+        .expect_ok();
     assert_eq!(e.status_of(&me, &id).await, "active");
     // Refund releases it.
-    e.action(&me, &id, "refund", None).await.ok();
-    e.get(&me, &id, None).await.err(404, "NoSuchObject");
+    e.action(&me, &id, "refund", None).await.expect_ok();
+    e.get(&me, &id, None).await.expect_err(404, "NoSuchObject");
 }
 
 #[tokio::test]
@@ -309,11 +320,11 @@ async fn admin_force_status_out_of_band_delete_and_reset() {
     assert_eq!(s, 200, "{v}");
     assert_eq!(e.status_of(&me, &id).await, "error");
     assert_eq!(
-        e.get(&me, &id, Some("acceptor")).await.ok()["dnsStatus"],
+        e.get(&me, &id, Some("acceptor")).await.expect_ok()["dnsStatus"],
         "syncing"
     );
     assert_eq!(
-        e.get(&me, &id, Some("initiator")).await.ok()["dnsStatus"],
+        e.get(&me, &id, Some("initiator")).await.expect_ok()["dnsStatus"],
         "close"
     );
     let (s, _) = e
@@ -333,14 +344,16 @@ async fn admin_force_status_out_of_band_delete_and_reset() {
         .admin("DELETE", &format!("/__emulator/peerconns/{id}"), None)
         .await;
     assert_eq!((s, v["deleted"].as_str()), (200, Some(id.as_str())));
-    e.get(&me, &id, None).await.err(404, "NoSuchObject");
+    e.get(&me, &id, None).await.expect_err(404, "NoSuchObject");
     assert_eq!(e.state().await["deletedPeerConns"][0]["deletedBy"], "admin");
     let (s, _) = e
         .admin("DELETE", &format!("/__emulator/peerconns/{id}"), None)
         .await;
     assert_eq!(s, 404);
     // Reset wipes objects, tokens, the log and the clock offset.
-    e.create(&me, same_account_body(), Some("t")).await.ok();
+    e.create(&me, same_account_body(), Some("t"))
+        .await
+        .expect_ok();
     e.advance(1000).await;
     let (s, _) = e.admin("POST", "/__emulator/reset", None).await;
     assert_eq!(s, 200);
@@ -380,7 +393,7 @@ async fn list_filters_by_vpc_and_pages_with_markers() {
         if let Some(m) = &marker {
             q.push(("marker", m.as_str()));
         }
-        let page = e.list(&me, &q).await.ok().clone();
+        let page = e.list(&me, &q).await.expect_ok().clone();
         pages += 1;
         assert_eq!(page["maxKeys"], 2);
         let items = page["peerConns"].as_array().unwrap();
@@ -402,7 +415,7 @@ async fn list_filters_by_vpc_and_pages_with_markers() {
     let gz = e
         .list(&me, &[("vpcId", "vpc-demogz000001")])
         .await
-        .ok()
+        .expect_ok()
         .clone();
     let items = gz["peerConns"].as_array().unwrap();
     assert_eq!(items.len(), 3);
@@ -410,7 +423,7 @@ async fn list_filters_by_vpc_and_pages_with_markers() {
     assert_eq!(roles, ["acceptor", "acceptor", "initiator"]);
     assert!(items.iter().all(|i| i["localVpcId"] == "vpc-demogz000001"));
     // The peer account sees only its cross-account peerings, as acceptor.
-    let theirs = e.list(&p, &[]).await.ok().clone();
+    let theirs = e.list(&p, &[]).await.expect_ok().clone();
     let items = theirs["peerConns"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert!(items.iter().all(|i| i["role"] == "acceptor"));
@@ -418,7 +431,7 @@ async fn list_filters_by_vpc_and_pages_with_markers() {
     let none = e
         .list(&p, &[("vpcId", "vpc-peerbj000001")])
         .await
-        .ok()
+        .expect_ok()
         .clone();
     assert_eq!(none["peerConns"], json!([]));
     assert!(none.get("marker").is_none());
@@ -429,7 +442,7 @@ async fn list_filters_by_vpc_and_pages_with_markers() {
     let page = e
         .list(&me, &[("maxKeys", "2"), ("marker", ids[2].as_str())])
         .await
-        .ok()
+        .expect_ok()
         .clone();
     assert_eq!(page["peerConns"][0]["peerConnId"], ids[3].as_str());
 }
@@ -448,7 +461,7 @@ async fn state_file_survives_a_restart() {
         let tok = e
             .create(&me, cross_account_body(), Some("persisted-token"))
             .await;
-        let token_id = tok.ok()["peerConnId"].as_str().unwrap().to_string();
+        let token_id = tok.expect_ok()["peerConnId"].as_str().unwrap().to_string();
         e.running.shutdown().await.unwrap();
         (id, token_id)
     };
@@ -465,9 +478,9 @@ async fn state_file_survives_a_restart() {
     let again = e
         .create(&me, cross_account_body(), Some("persisted-token"))
         .await;
-    assert_eq!(again.ok()["peerConnId"], token_id.as_str());
+    assert_eq!(again.expect_ok()["peerConnId"], token_id.as_str());
     // New ids never collide with persisted ones.
-    e.delete(&me, &id).await.ok();
+    e.delete(&me, &id).await.expect_ok();
     e.advance(60).await;
     let fresh = e.create_ok(&me, same_account_body()).await;
     assert_ne!(fresh, id);

@@ -19,7 +19,7 @@ async fn local_and_peer_vpc_must_differ() {
     let m = e
         .create(&initiator(), b, None)
         .await
-        .err(400, "PeerConn.SameVpc")
+        .expect_err(400, "PeerConn.SameVpc")
         .to_string();
     assert!(m.contains("vpc-demobj000001"), "{m}");
 }
@@ -30,19 +30,25 @@ async fn unknown_or_foreign_vpcs_are_not_found() {
     let me = initiator();
     // Unknown local VPC.
     let b = with(same_account_body(), "localVpcId", json!("vpc-nope"));
-    e.create(&me, b, None).await.err(404, "Vpc.VpcNotFound");
+    e.create(&me, b, None)
+        .await
+        .expect_err(404, "Vpc.VpcNotFound");
     // Local VPC of another account.
     let b = with(same_account_body(), "localVpcId", json!("vpc-peerbj000001"));
-    e.create(&me, b, None).await.err(404, "Vpc.VpcNotFound");
+    e.create(&me, b, None)
+        .await
+        .expect_err(404, "Vpc.VpcNotFound");
     // Peer VPC exists but not in the stated region.
     let b = with(same_account_body(), "peerRegion", json!("gz"));
-    e.create(&me, b, None).await.err(404, "Vpc.VpcNotFound");
+    e.create(&me, b, None)
+        .await
+        .expect_err(404, "Vpc.VpcNotFound");
     // Peer VPC of another account without peerAccountId.
     let b = with(same_account_body(), "peerVpcId", json!("vpc-peerbj000001"));
     let m = e
         .create(&me, b, None)
         .await
-        .err(404, "Vpc.VpcNotFound")
+        .expect_err(404, "Vpc.VpcNotFound")
         .to_string();
     assert!(
         m.contains("vpc-peerbj000001") && m.contains(INITIATOR_ID),
@@ -52,11 +58,11 @@ async fn unknown_or_foreign_vpcs_are_not_found() {
     let b = with(cross_account_body(), "peerAccountId", json!("a-nobody"));
     e.create(&me, b, None)
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     // List filtered by a VPC of someone else.
     e.list(&me, &[("vpcId", "vpc-peerbj000001")])
         .await
-        .err(404, "Vpc.VpcNotFound");
+        .expect_err(404, "Vpc.VpcNotFound");
 }
 
 #[tokio::test]
@@ -64,7 +70,7 @@ async fn one_peering_per_vpc_pair_and_the_error_names_it() {
     let e = start(slow_demo()).await;
     let id = e.create_ok(&initiator(), same_account_body()).await;
     let r = e.create(&initiator(), same_account_body(), None).await;
-    let m = r.err(409, "PeerConn.AlreadyExists");
+    let m = r.expect_err(409, "PeerConn.AlreadyExists");
     assert!(
         m.contains(&id),
         "the message must name the existing id: {m}"
@@ -77,15 +83,15 @@ async fn one_peering_per_vpc_pair_and_the_error_names_it() {
     let m = e
         .create(&initiator(), reverse, None)
         .await
-        .err(409, "PeerConn.AlreadyExists")
+        .expect_err(409, "PeerConn.AlreadyExists")
         .to_string();
     assert!(m.contains(&id));
     // Once it is gone the pair is free again (not while it is still deleting).
     e.advance(60).await;
-    e.delete(&initiator(), &id).await.ok();
+    e.delete(&initiator(), &id).await.expect_ok();
     e.create(&initiator(), same_account_body(), None)
         .await
-        .err(409, "PeerConn.AlreadyExists");
+        .expect_err(409, "PeerConn.AlreadyExists");
     e.advance(60).await;
     e.create_ok(&initiator(), same_account_body()).await;
 }
@@ -102,7 +108,7 @@ async fn two_relay_vpcs_cannot_peer() {
     let e2 = start(c).await;
     e2.create(&initiator(), same_account_body(), None)
         .await
-        .err(400, "PeerConn.RelayVpcPeering");
+        .expect_err(400, "PeerConn.RelayVpcPeering");
 }
 
 #[tokio::test]
@@ -115,7 +121,7 @@ async fn same_region_is_postpaid_only() {
     );
     e.create(&initiator(), b, None)
         .await
-        .err(400, "PeerConn.SameRegionPrepaidNotSupported");
+        .expect_err(400, "PeerConn.SameRegionPrepaidNotSupported");
     // Cross-region prepaid works.
     e.create_ok(&initiator(), prepaid_body(1)).await;
 }
@@ -127,24 +133,24 @@ async fn prepaid_bandwidth_only_grows_postpaid_both_ways() {
     let resize = |bw: i64| Some(json!({"newBandwidthInMbps": bw}));
     e.action(&initiator(), &pre, "resize", resize(40))
         .await
-        .err(400, "PeerConn.PrepaidBandwidthDecrease");
+        .expect_err(400, "PeerConn.PrepaidBandwidthDecrease");
     e.action(&initiator(), &pre, "resize", resize(80))
         .await
-        .ok();
+        .expect_ok();
     let post = e.create_ok(&initiator(), same_account_body()).await;
     e.action(&initiator(), &post, "resize", resize(5))
         .await
-        .ok();
+        .expect_ok();
     assert_eq!(
-        e.get(&initiator(), &post, None).await.ok()["bandwidthInMbps"],
+        e.get(&initiator(), &post, None).await.expect_ok()["bandwidthInMbps"],
         5
     );
     e.action(&initiator(), &post, "resize", resize(0))
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     e.action(&initiator(), &post, "resize", None)
         .await
-        .err(400, "MissingParameter");
+        .expect_err(400, "MissingParameter");
 }
 
 #[tokio::test]
@@ -154,10 +160,10 @@ async fn postpaid_cannot_be_renewed_or_refunded() {
     let renew = json!({"billing": {"reservation": {"reservationLength": 1, "reservationTimeUnit": "Month"}}});
     e.action(&initiator(), &id, "purchaseReserved", Some(renew))
         .await
-        .err(400, "PeerConn.PostpaidRenewNotSupported");
+        .expect_err(400, "PeerConn.PostpaidRenewNotSupported");
     e.action(&initiator(), &id, "refund", None)
         .await
-        .err(400, "PeerConn.PostpaidRefundNotSupported");
+        .expect_err(400, "PeerConn.PostpaidRefundNotSupported");
 }
 
 #[tokio::test]
@@ -171,31 +177,35 @@ async fn cross_account_changes_are_initiator_only_and_accept_is_acceptor_only() 
     // The initiator cannot answer its own application.
     e.action(&initiator(), &id, "accept", None)
         .await
-        .err(403, "PeerConn.AcceptorOnly");
-    e.action(&p, &id, "accept", None).await.ok();
+        .expect_err(403, "PeerConn.AcceptorOnly");
+    e.action(&p, &id, "accept", None).await.expect_ok();
     assert_eq!(e.status_of(&p, &id).await, "active");
-    e.delete(&p, &id).await.err(403, "PeerConn.InitiatorOnly");
+    e.delete(&p, &id)
+        .await
+        .expect_err(403, "PeerConn.InitiatorOnly");
     e.action(&p, &id, "resize", Some(json!({"newBandwidthInMbps": 100})))
         .await
-        .err(403, "PeerConn.InitiatorOnly");
+        .expect_err(403, "PeerConn.InitiatorOnly");
     let renew = json!({"billing": {"reservation": {"reservationLength": 2}}});
     e.action(&p, &id, "purchaseReserved", Some(renew))
         .await
-        .err(403, "PeerConn.InitiatorOnly");
+        .expect_err(403, "PeerConn.InitiatorOnly");
     e.action(&p, &id, "refund", None)
         .await
-        .err(403, "PeerConn.InitiatorOnly");
+        .expect_err(403, "PeerConn.InitiatorOnly");
     let dp = Call::new("PUT", format!("/v1/peerconn/{id}/deleteProtect"))
         .json(json!({"deleteProtect": true}));
-    e.send(&p, dp).await.err(403, "PeerConn.InitiatorOnly");
+    e.send(&p, dp)
+        .await
+        .expect_err(403, "PeerConn.InitiatorOnly");
     // DNS sync is per side: each account only for its own side.
     e.dns(&p, &id, true, "initiator")
         .await
-        .err(403, "PeerConn.InitiatorOnly");
+        .expect_err(403, "PeerConn.InitiatorOnly");
     e.dns(&initiator(), &id, true, "acceptor")
         .await
-        .err(403, "PeerConn.AcceptorOnly");
-    e.dns(&p, &id, true, "acceptor").await.ok();
+        .expect_err(403, "PeerConn.AcceptorOnly");
+    e.dns(&p, &id, true, "acceptor").await.expect_ok();
     // The initiator may do all of it.
     e.action(
         &initiator(),
@@ -204,7 +214,7 @@ async fn cross_account_changes_are_initiator_only_and_accept_is_acceptor_only() 
         Some(json!({"newBandwidthInMbps": 100})),
     )
     .await
-    .ok();
+    .expect_ok();
 }
 
 #[tokio::test]
@@ -213,11 +223,11 @@ async fn active_unexpired_prepaid_cannot_be_deleted() {
     let id = e.create_ok(&initiator(), prepaid_body(1)).await;
     e.delete(&initiator(), &id)
         .await
-        .err(409, "PeerConn.PrepaidNotExpired");
+        .expect_err(409, "PeerConn.PrepaidNotExpired");
     // After expiry it can.
     e.advance(32 * 86_400).await;
     assert_eq!(e.status_of(&initiator(), &id).await, "expired");
-    e.delete(&initiator(), &id).await.ok();
+    e.delete(&initiator(), &id).await.expect_ok();
 }
 
 #[tokio::test]
@@ -226,9 +236,9 @@ async fn prepaid_consult_failed_can_be_deleted() {
     let mut body = cross_account_body();
     body["billing"] = json!({"paymentTiming": "Prepaid", "reservation": {"reservationLength": 3}});
     let id = e.create_ok(&initiator(), body).await;
-    e.action(&peer(), &id, "reject", None).await.ok();
+    e.action(&peer(), &id, "reject", None).await.expect_ok();
     assert_eq!(e.status_of(&initiator(), &id).await, "consult_failed");
-    e.delete(&initiator(), &id).await.ok();
+    e.delete(&initiator(), &id).await.expect_ok();
 }
 
 #[tokio::test]
@@ -237,38 +247,40 @@ async fn delete_protection_blocks_delete_and_refund() {
     let body = with(same_account_body(), "deleteProtect", json!(true));
     let id = e.create_ok(&initiator(), body).await;
     assert_eq!(
-        e.get(&initiator(), &id, None).await.ok()["deleteProtect"],
+        e.get(&initiator(), &id, None).await.expect_ok()["deleteProtect"],
         true
     );
     e.delete(&initiator(), &id)
         .await
-        .err(409, "PeerConn.DeleteProtected");
+        .expect_err(409, "PeerConn.DeleteProtected");
     let pre = e.create_ok(&initiator(), prepaid_body(1)).await;
     let dp = |v: bool| {
         Call::new("PUT", format!("/v1/peerconn/{pre}/deleteProtect"))
             .json(json!({"deleteProtect": v}))
     };
-    e.send(&initiator(), dp(true)).await.ok();
+    e.send(&initiator(), dp(true)).await.expect_ok();
     e.action(&initiator(), &pre, "refund", None)
         .await
-        .err(409, "PeerConn.DeleteProtected");
-    e.send(&initiator(), dp(false)).await.ok();
-    e.action(&initiator(), &pre, "refund", None).await.ok();
+        .expect_err(409, "PeerConn.DeleteProtected");
+    e.send(&initiator(), dp(false)).await.expect_ok();
+    e.action(&initiator(), &pre, "refund", None)
+        .await
+        .expect_ok();
     // deleteProtect must be a boolean and present.
     let bad = Call::new("PUT", format!("/v1/peerconn/{id}/deleteProtect"))
         .json(json!({"deleteProtect": "yes"}));
     e.send(&initiator(), bad)
         .await
-        .err(400, "InappropriateJSON");
+        .expect_err(400, "InappropriateJSON");
     let missing = Call::new("PUT", format!("/v1/peerconn/{id}/deleteProtect")).json(json!({}));
     e.send(&initiator(), missing)
         .await
-        .err(400, "MissingParameter");
+        .expect_err(400, "MissingParameter");
     // Turning it off allows the delete.
     let off = Call::new("PUT", format!("/v1/peerconn/{id}/deleteProtect"))
         .json(json!({"deleteProtect": false}));
-    e.send(&initiator(), off).await.ok();
-    e.delete(&initiator(), &id).await.ok();
+    e.send(&initiator(), off).await.expect_ok();
+    e.delete(&initiator(), &id).await.expect_ok();
 }
 
 #[tokio::test]
@@ -278,29 +290,35 @@ async fn dns_sync_only_when_active_and_not_mid_transition() {
     // creating
     e.dns(&initiator(), &id, true, "initiator")
         .await
-        .err(409, "PeerConn.InvalidStatus");
+        .expect_err(409, "PeerConn.InvalidStatus");
     e.advance(60).await;
-    e.dns(&initiator(), &id, true, "initiator").await.ok();
+    e.dns(&initiator(), &id, true, "initiator")
+        .await
+        .expect_ok();
     // wait / syncing: neither open nor close
     e.dns(&initiator(), &id, true, "initiator")
         .await
-        .err(409, "PeerConn.InvalidDnsStatus");
+        .expect_err(409, "PeerConn.InvalidDnsStatus");
     e.dns(&initiator(), &id, false, "initiator")
         .await
-        .err(409, "PeerConn.InvalidDnsStatus");
+        .expect_err(409, "PeerConn.InvalidDnsStatus");
     // The other side is independent.
-    e.dns(&initiator(), &id, true, "acceptor").await.ok();
+    e.dns(&initiator(), &id, true, "acceptor").await.expect_ok();
     e.advance(120).await;
-    e.dns(&initiator(), &id, false, "initiator").await.ok();
+    e.dns(&initiator(), &id, false, "initiator")
+        .await
+        .expect_ok();
     e.dns(&initiator(), &id, true, "initiator")
         .await
-        .err(409, "PeerConn.InvalidDnsStatus");
+        .expect_err(409, "PeerConn.InvalidDnsStatus");
     // Role is required and must be valid.
     let c = Call::new("PUT", format!("/v1/peerconn/{id}")).q("open", "");
-    e.send(&initiator(), c).await.err(400, "MissingParameter");
+    e.send(&initiator(), c)
+        .await
+        .expect_err(400, "MissingParameter");
     e.dns(&initiator(), &id, true, "boss")
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
 }
 
 #[tokio::test]
@@ -326,14 +344,14 @@ async fn quotas_per_vpc_and_per_account() {
             None,
         )
         .await
-        .err(409, "PeerConn.AlreadyExists")
+        .expect_err(409, "PeerConn.AlreadyExists")
         .to_string();
     assert!(!m.is_empty());
     let mut b = body("vpc-demobj000001", "vpc-peerbj000001", "bj");
     b["peerAccountId"] = json!(PEER_ID);
     e.create(&initiator(), b, None)
         .await
-        .err(400, "PeerConn.VpcQuotaExceeded");
+        .expect_err(400, "PeerConn.VpcQuotaExceeded");
 
     let mut c = instant_demo();
     c.quotas.per_account = 1;
@@ -349,7 +367,7 @@ async fn quotas_per_vpc_and_per_account() {
         None,
     )
     .await
-    .err(400, "PeerConn.AccountQuotaExceeded");
+    .expect_err(400, "PeerConn.AccountQuotaExceeded");
     // The quota is per account: the peer account may still initiate.
     e.create_ok(&peer(), body("vpc-peerbj000001", "vpc-peergz000001", "gz"))
         .await;
@@ -365,7 +383,7 @@ async fn bad_values_missing_fields_and_malformed_json() {
         let m = e
             .create(&me, b, None)
             .await
-            .err(400, "MissingParameter")
+            .expect_err(400, "MissingParameter")
             .to_string();
         assert!(m.contains(field), "{m}");
     }
@@ -399,7 +417,7 @@ async fn bad_values_missing_fields_and_malformed_json() {
                 json!({"paymentTiming": "Prepaid", "reservation": {"reservationLength": len, "reservationTimeUnit": unit}}),
             );
             let id = e2.create_ok(&me, b).await;
-            e2.action(&me, &id, "refund", None).await.ok();
+            e2.action(&me, &id, "refund", None).await.expect_ok();
         }
     }
     e.create(
@@ -408,23 +426,27 @@ async fn bad_values_missing_fields_and_malformed_json() {
         None,
     )
     .await
-    .err(400, "InappropriateJSON");
+    .expect_err(400, "InappropriateJSON");
     e.create(
         &me,
         with(same_account_body(), "bandwidthInMbps", json!(0)),
         None,
     )
     .await
-    .err(400, "InvalidParameterValue");
+    .expect_err(400, "InvalidParameterValue");
     let malformed = Call::new("POST", "/v1/peerconn").raw_body(b"{\"bandwidthInMbps\": 10,");
-    e.send(&me, malformed).await.err(400, "MalformedJSON");
+    e.send(&me, malformed)
+        .await
+        .expect_err(400, "MalformedJSON");
     let array = Call::new("POST", "/v1/peerconn").raw_body(b"[]");
-    e.send(&me, array).await.err(400, "InappropriateJSON");
+    e.send(&me, array)
+        .await
+        .expect_err(400, "InappropriateJSON");
     // peerIfName only for same-account peerings.
     let b = with(cross_account_body(), "peerIfName", json!("theirs"));
     e.create(&me, b, None)
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     // Extra fields and PY-SDK's postpaid reservation are tolerated.
     let b = with(
         with(same_account_body(), "somethingNew", json!({"x": 1})),
@@ -436,21 +458,21 @@ async fn bad_values_missing_fields_and_malformed_json() {
     let id = e.running.emulator().peer_conn_ids()[0].clone();
     e.get(&me, &id, Some("owner"))
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     e.list(&me, &[("maxKeys", "0")])
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     e.list(&me, &[("maxKeys", "1001")])
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     e.list(&me, &[("marker", "peerconn-unknown0000")])
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     // clientToken longer than 64 characters.
     let long = "x".repeat(65);
     e.create(&me, same_account_body(), Some(&long))
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
 }
 
 #[tokio::test]
@@ -458,22 +480,27 @@ async fn visibility_routing_and_not_found() {
     let e = start(instant_demo()).await;
     let id = e.create_ok(&initiator(), same_account_body()).await;
     // The peer account is no party: it sees nothing.
-    e.get(&peer(), &id, None).await.err(404, "NoSuchObject");
-    e.delete(&peer(), &id).await.err(404, "NoSuchObject");
-    assert_eq!(e.list(&peer(), &[]).await.ok()["peerConns"], json!([]));
+    e.get(&peer(), &id, None)
+        .await
+        .expect_err(404, "NoSuchObject");
+    e.delete(&peer(), &id).await.expect_err(404, "NoSuchObject");
+    assert_eq!(
+        e.list(&peer(), &[]).await.expect_ok()["peerConns"],
+        json!([])
+    );
     e.get(&initiator(), "peerconn-000000000000", None)
         .await
-        .err(404, "NoSuchObject");
+        .expect_err(404, "NoSuchObject");
     // Unknown paths and methods.
     e.send(&initiator(), Call::new("GET", "/v2/peerconn"))
         .await
-        .err(400, "InvalidURI");
+        .expect_err(400, "InvalidURI");
     e.send(
         &initiator(),
         Call::new("PATCH", format!("/v1/peerconn/{id}")),
     )
     .await
-    .err(405, "MethodNotAllowed");
+    .expect_err(405, "MethodNotAllowed");
     e.send(
         &initiator(),
         Call::new("PUT", format!("/v1/peerconn/{id}"))
@@ -481,15 +508,17 @@ async fn visibility_routing_and_not_found() {
             .q("reject", ""),
     )
     .await
-    .err(400, "InvalidHTTPRequest");
+    .expect_err(400, "InvalidHTTPRequest");
     // Update needs the caller's own interface id.
     let upd = Call::new("PUT", format!("/v1/peerconn/{id}"))
         .json(json!({"localIfId": "qpif-notmine00000"}));
     e.send(&initiator(), upd)
         .await
-        .err(400, "InvalidParameterValue");
+        .expect_err(400, "InvalidParameterValue");
     let upd = Call::new("PUT", format!("/v1/peerconn/{id}")).json(json!({"description": "x"}));
-    e.send(&initiator(), upd).await.err(400, "MissingParameter");
+    e.send(&initiator(), upd)
+        .await
+        .expect_err(400, "MissingParameter");
 }
 
 #[tokio::test]
@@ -533,17 +562,17 @@ region = "hkg"
         )
         .await;
     let v = e.get(&solo, &id, Some("acceptor")).await;
-    assert_eq!(v.ok()["localRegion"], "hkg");
-    assert_eq!(v.ok()["peerRegion"], "su");
+    assert_eq!(v.expect_ok()["localRegion"], "hkg");
+    assert_eq!(v.expect_ok()["peerRegion"], "su");
     e.create(
         &solo,
         json!({"bandwidthInMbps": 5, "localVpcId": "vpc-c", "peerVpcId": "vpc-b", "peerRegion": "hkg"}),
         None,
     )
     .await
-    .err(400, "PeerConn.VpcQuotaExceeded");
+    .expect_err(400, "PeerConn.VpcQuotaExceeded");
     // The demo keys do not exist here.
     e.list(&initiator(), &[])
         .await
-        .err(403, "InvalidAccessKeyId");
+        .expect_err(403, "InvalidAccessKeyId");
 }

@@ -139,11 +139,11 @@ async fn expired_and_untrusted_credentials_are_refused() {
             .map(|t| t.expose_secret().to_owned()),
     };
     let list = || Call::new("GET", "/v1/peerconn").q("vpcId", "vpc-peerbj000001");
-    e.send(&expired, list()).await.ok();
+    e.send(&expired, list()).await.expect_ok();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let refused = e.send(&expired, list()).await;
     assert!(
-        refused.err(403, "AccessDenied").contains("expired"),
+        refused.expect_err(403, "AccessDenied").contains("expired"),
         "{refused:?}"
     );
     // Without its token the key is refused even while it is valid.
@@ -156,5 +156,7 @@ async fn expired_and_untrusted_credentials_are_refused() {
         secret_key: fresh.credentials.secret_key.expose_secret().to_owned(),
         session_token: None,
     };
-    e.send(&tokenless, list()).await.err(403, "AccessDenied");
+    e.send(&tokenless, list())
+        .await
+        .expect_err(403, "AccessDenied");
 }

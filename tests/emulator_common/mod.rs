@@ -67,14 +67,14 @@ impl Resp {
     }
 
     #[track_caller]
-    pub fn ok(&self) -> &Value {
+    pub fn expect_ok(&self) -> &Value {
         assert_eq!(self.status, 200, "expected success, got {}", self.raw);
         &self.body
     }
 
     /// Asserts a Baidu error: status, code, and the error JSON shape.
     #[track_caller]
-    pub fn err(&self, status: u16, code: &str) -> &str {
+    pub fn expect_err(&self, status: u16, code: &str) -> &str {
         assert_eq!(
             (self.status, self.code()),
             (status, code),
@@ -283,7 +283,7 @@ impl TestEmu {
     /// Creates and returns the id, asserting success.
     pub async fn create_ok(&self, who: &Caller, body: Value) -> String {
         let r = self.create(who, body, None).await;
-        r.ok()["peerConnId"].as_str().unwrap().to_string()
+        r.expect_ok()["peerConnId"].as_str().unwrap().to_string()
     }
 
     pub async fn get(&self, who: &Caller, id: &str, role: Option<&str>) -> Resp {
@@ -296,7 +296,7 @@ impl TestEmu {
 
     pub async fn status_of(&self, who: &Caller, id: &str) -> String {
         let r = self.get(who, id, None).await;
-        r.ok()["status"].as_str().unwrap().to_string()
+        r.expect_ok()["status"].as_str().unwrap().to_string()
     }
 
     pub async fn action(&self, who: &Caller, id: &str, flag: &str, body: Option<Value>) -> Resp {
