@@ -89,6 +89,25 @@ pub(crate) fn path_to_proto(path: &AttributePath) -> pb::AttributePath {
     }
 }
 
+/// [`encode_dynamic`], or — when the value cannot be encoded — its
+/// diagnostics appended to `diags` and `fallback` sent instead (what
+/// Terraform already had, so a provider bug never makes an object vanish).
+pub(crate) fn encode_or(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    fallback: Option<pb::DynamicValue>,
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
+    match encode_dynamic(value, ty, what) {
+        Ok(dv) => Some(dv),
+        Err(mut e) => {
+            diags.append(&mut e);
+            fallback
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn path_from_proto(path: &pb::AttributePath) -> AttributePath {
     use pb::attribute_path::step::Selector;
@@ -199,6 +218,30 @@ pub(crate) fn encode_dynamic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_that_cannot_be_encoded_sends_the_fallback_and_says_why() {
+        let fallback = pb::DynamicValue {
+            msgpack: vec![0xc0],
+            json: Vec::new(),
+        };
+        let mut diags = Diagnostics::new();
+        let sent = encode_or(
+            &Value::string("not a number"),
+            &Type::Number,
+            "the new state",
+            Some(fallback.clone()),
+            &mut diags,
+        );
+        assert_eq!(sent, Some(fallback));
+        let reported: Vec<&Diagnostic> = diags.iter().collect();
+        assert_eq!(reported.len(), 1);
+        assert!(reported[0].detail.contains("could not encode the new state"));
+
+        let mut diags = Diagnostics::new();
+        let sent = encode_or(&Value::bool(true), &Type::Bool, "x", None, &mut diags);
+        assert!(sent.is_some() && diags.is_empty());
+    }
 
     #[test]
     fn registered_secrets_are_masked_in_diagnostics() {

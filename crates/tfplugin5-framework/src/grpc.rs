@@ -24,7 +24,7 @@ use futures::FutureExt;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
-use super::convert::{decode_dynamic, diagnostics_to_proto, encode_dynamic, schema_to_proto};
+use super::convert::{decode_dynamic, diagnostics_to_proto, encode_or, schema_to_proto};
 use super::fwserver::{Core, FrameworkError};
 use super::provider::Provider;
 use tfplugin5::proto::tfplugin5 as pb;
@@ -398,10 +398,8 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
             let (state, mut diags) = core.upgrade_resource_state(entry, req.version, raw_json);
             let mut resp = pb::upgrade_resource_state::Response::default();
             if !diags.has_errors() {
-                match encode_dynamic(&state, &entry.ty, "the upgraded state") {
-                    Ok(dv) => resp.upgraded_state = Some(dv),
-                    Err(mut e) => diags.append(&mut e),
-                }
+                resp.upgraded_state =
+                    encode_or(&state, &entry.ty, "the upgraded state", None, &mut diags);
             }
             resp.diagnostics = diagnostics_to_proto(diags);
             Ok(resp)
@@ -476,15 +474,14 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 .read_resource(entry, &req_id, current, &req.private)
                 .await;
             let mut diags = outcome.diagnostics;
-            let new_state = match encode_dynamic(&outcome.state, &entry.ty, "the refreshed state") {
-                Ok(dv) => Some(dv),
-                Err(mut e) => {
-                    diags.append(&mut e);
-                    // Re-send what Terraform gave us rather than nothing, so
-                    // a provider bug cannot make an object vanish from state.
-                    req.current_state.clone()
-                }
-            };
+            // On a bug, what Terraform gave us goes back rather than nothing.
+            let new_state = encode_or(
+                &outcome.state,
+                &entry.ty,
+                "the refreshed state",
+                req.current_state.clone(),
+                &mut diags,
+            );
             Ok(pb::read_resource::Response {
                 new_state,
                 private: outcome.private,
@@ -516,14 +513,13 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 .plan_resource_change(entry, &req_id, prior, proposed, config, req.prior_private)
                 .await;
             let mut diags = outcome.diagnostics;
-            let planned_state =
-                match encode_dynamic(&outcome.planned, &entry.ty, "the planned state") {
-                    Ok(dv) => Some(dv),
-                    Err(mut e) => {
-                        diags.append(&mut e);
-                        None
-                    }
-                };
+            let planned_state = encode_or(
+                &outcome.planned,
+                &entry.ty,
+                "the planned state",
+                None,
+                &mut diags,
+            );
             Ok(pb::plan_resource_change::Response {
                 planned_state,
                 requires_replace: outcome
@@ -557,13 +553,13 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
                 .apply_resource_change(entry, &req_id, prior, planned, config, req.planned_private)
                 .await;
             let mut diags = outcome.diagnostics;
-            let new_state = match encode_dynamic(&outcome.state, &entry.ty, "the new state") {
-                Ok(dv) => Some(dv),
-                Err(mut e) => {
-                    diags.append(&mut e);
-                    req.prior_state.clone()
-                }
-            };
+            let new_state = encode_or(
+                &outcome.state,
+                &entry.ty,
+                "the new state",
+                req.prior_state.clone(),
+                &mut diags,
+            );
             Ok(pb::apply_resource_change::Response {
                 new_state,
                 private: outcome.private,
@@ -593,16 +589,20 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
             let mut diags = outcome.diagnostics;
             let mut imported_resources = Vec::new();
             if !outcome.state.is_null() {
-                match encode_dynamic(&outcome.state, &entry.ty, "the imported state") {
-                    Ok(dv) => {
-                        imported_resources.push(pb::import_resource_state::ImportedResource {
-                            type_name: req.type_name.clone(),
-                            state: Some(dv),
-                            private: outcome.private,
-                            identity: None,
-                        })
-                    }
-                    Err(mut e) => diags.append(&mut e),
+                let state = encode_or(
+                    &outcome.state,
+                    &entry.ty,
+                    "the imported state",
+                    None,
+                    &mut diags,
+                );
+                if state.is_some() {
+                    imported_resources.push(pb::import_resource_state::ImportedResource {
+                        type_name: req.type_name.clone(),
+                        state,
+                        private: outcome.private,
+                        identity: None,
+                    });
                 }
             }
             Ok(pb::import_resource_state::Response {
@@ -644,10 +644,13 @@ impl<P: Provider> ProviderService for GrpcProvider<P> {
             let (state, mut diags) = core.read_data_source(entry, &req_id, config).await;
             let mut resp = pb::read_data_source::Response::default();
             if !state.is_null() {
-                match encode_dynamic(&state, &entry.ty, "the data source result") {
-                    Ok(dv) => resp.state = Some(dv),
-                    Err(mut e) => diags.append(&mut e),
-                }
+                resp.state = encode_or(
+                    &state,
+                    &entry.ty,
+                    "the data source result",
+                    None,
+                    &mut diags,
+                );
             }
             resp.diagnostics = diagnostics_to_proto(diags);
             Ok(resp)
