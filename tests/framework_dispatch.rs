@@ -1130,3 +1130,68 @@ async fn timeouts_belong_to_the_state_not_the_remote_object() {
     assert_eq!(attr(&read, "timeouts"), &timeouts);
     assert_eq!(h.plan(&read, &cfg.value()).await.planned, read);
 }
+
+/// Registering a resource or data source type name twice fails when the
+/// provider is built, naming the kind and the name.
+#[test]
+fn a_type_name_given_twice_is_refused_when_the_provider_is_built() {
+    use async_trait::async_trait;
+    use std::sync::Arc;
+    use tfplugin5_framework::{
+        ConfigureRequest, DataSourceList, FrameworkError, Provider, ResourceList,
+    };
+    use tfvalue::Diagnostics;
+
+    /// The test provider with its resource (or data source) listed twice.
+    struct Twice {
+        inner: TestProvider,
+        resources: bool,
+    }
+
+    #[async_trait]
+    impl Provider for Twice {
+        type Data = <TestProvider as Provider>::Data;
+        fn schema(&self) -> Schema {
+            self.inner.schema()
+        }
+        async fn configure(
+            &self,
+            req: ConfigureRequest<'_>,
+            diags: &mut Diagnostics,
+        ) -> Option<Self::Data> {
+            self.inner.configure(req, diags).await
+        }
+        fn resources(&self) -> ResourceList<Self::Data> {
+            let once = self.inner.resources();
+            if self.resources {
+                once.iter().chain(once.iter()).map(Arc::clone).collect()
+            } else {
+                once
+            }
+        }
+        fn data_sources(&self) -> DataSourceList<Self::Data> {
+            let once = self.inner.data_sources();
+            if self.resources {
+                once
+            } else {
+                once.iter().chain(once.iter()).map(Arc::clone).collect()
+            }
+        }
+    }
+
+    for (resources, kind, name) in [(true, "resource", TYPE), (false, "data source", LOOKUP)] {
+        let provider = Twice {
+            inner: TestProvider {
+                shared: Shared::default(),
+            },
+            resources,
+        };
+        match GrpcProvider::new(provider) {
+            Err(FrameworkError::DuplicateTypeName { kind: k, name: n }) => {
+                assert_eq!((k, n.as_str()), (kind, name));
+            }
+            Err(other) => panic!("expected a duplicate {kind}, got {other}"),
+            Ok(_) => panic!("a duplicate {kind} was accepted"),
+        }
+    }
+}

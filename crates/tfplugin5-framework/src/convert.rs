@@ -236,7 +236,9 @@ mod tests {
         assert_eq!(sent, Some(fallback));
         let reported: Vec<&Diagnostic> = diags.iter().collect();
         assert_eq!(reported.len(), 1);
-        assert!(reported[0].detail.contains("could not encode the new state"));
+        assert!(reported[0]
+            .detail
+            .contains("could not encode the new state"));
 
         let mut diags = Diagnostics::new();
         let sent = encode_or(&Value::bool(true), &Type::Bool, "x", None, &mut diags);

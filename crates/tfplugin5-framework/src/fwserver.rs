@@ -85,48 +85,53 @@ fn checked(owner: String, schema: &Schema) -> Result<(), FrameworkError> {
     }
 }
 
+/// Checks each implementation's schema and indexes the entries by type
+/// name; a name given twice is an error. `kind` names them in errors.
+fn register<T: ?Sized, E>(
+    kind: &'static str,
+    implementations: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (String, Schema),
+    entry: impl Fn(String, Arc<T>, Schema, Type) -> E,
+) -> Result<BTreeMap<String, E>, FrameworkError> {
+    let mut entries = BTreeMap::new();
+    for implementation in implementations {
+        let (name, schema) = describe(&implementation);
+        checked(format!("{kind} {name}"), &schema)?;
+        let ty = schema.value_type();
+        let made = entry(name.clone(), implementation, schema, ty);
+        if entries.insert(name.clone(), made).is_some() {
+            return Err(FrameworkError::DuplicateTypeName { kind, name });
+        }
+    }
+    Ok(entries)
+}
+
 impl<P: Provider> Core<P> {
     pub fn new(provider: P) -> Result<Self, FrameworkError> {
         let provider_schema = provider.schema();
         checked("the provider".to_owned(), &provider_schema)?;
-        let mut resources = BTreeMap::new();
-        for resource in provider.resources() {
-            let name = resource.type_name().to_owned();
-            let schema = resource.schema();
-            checked(format!("resource {name}"), &schema)?;
-            let ty = schema.value_type();
-            let entry = ResourceEntry {
-                type_name: name.clone(),
+        let resources = register(
+            "resource",
+            provider.resources(),
+            |r| (r.type_name().to_owned(), r.schema()),
+            |type_name, resource, schema, ty| ResourceEntry {
+                type_name,
                 resource,
                 schema,
                 ty,
-            };
-            if resources.insert(name.clone(), entry).is_some() {
-                return Err(FrameworkError::DuplicateTypeName {
-                    kind: "resource",
-                    name,
-                });
-            }
-        }
-        let mut data_sources = BTreeMap::new();
-        for data_source in provider.data_sources() {
-            let name = data_source.type_name().to_owned();
-            let schema = data_source.schema();
-            checked(format!("data source {name}"), &schema)?;
-            let ty = schema.value_type();
-            let entry = DataSourceEntry {
-                type_name: name.clone(),
+            },
+        )?;
+        let data_sources = register(
+            "data source",
+            provider.data_sources(),
+            |d| (d.type_name().to_owned(), d.schema()),
+            |type_name, data_source, schema, ty| DataSourceEntry {
+                type_name,
                 data_source,
                 schema,
                 ty,
-            };
-            if data_sources.insert(name.clone(), entry).is_some() {
-                return Err(FrameworkError::DuplicateTypeName {
-                    kind: "data source",
-                    name,
-                });
-            }
-        }
+            },
+        )?;
         Ok(Self {
             provider_type: provider_schema.value_type(),
             provider,
