@@ -376,9 +376,47 @@ fn schedule(rec: &mut PeerConnRecord, now: Millis, status: Status, then: &[(Stat
 
 // ---------------------------------------------------------------- operations
 
+/// The fields of a create request, parsed and typed.
+struct CreateRequest {
+    bandwidth_in_mbps: u32,
+    local_vpc_id: String,
+    peer_vpc_id: String,
+    peer_region: String,
+    description: String,
+    local_if_name: String,
+    peer_if_name: Option<String>,
+    /// The caller's own account when the request names none.
+    peer_account: String,
+    payment_timing: PaymentTiming,
+    /// The Prepaid term, months.
+    months: Option<u32>,
+    tags: Vec<Tag>,
+    resource_group_id: Option<String>,
+    delete_protect: bool,
+}
+
+/// The two VPCs a valid create request peers.
+struct CreatePair {
+    local: VpcInfo,
+    peer: VpcInfo,
+    cross_account: bool,
+}
+
 fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome, ApiError> {
+    let req = parse_create(ctx, input)?;
+    let pair = check_create(store, ctx, &req)?;
+    let id = new_record(store, ctx, input, req, pair);
+    Ok(Outcome {
+        body: Some(json!({ "peerConnId": id })),
+        peer_conn_id: Some(id),
+        mutated: true,
+        replayed: false,
+    })
+}
+
+fn parse_create(ctx: &Ctx<'_>, input: &Input<'_>) -> Result<CreateRequest, ApiError> {
     let f = Fields::new(&input.body);
-    let bw = bandwidth(&f, "bandwidthInMbps")?;
+    let bandwidth_in_mbps = bandwidth(&f, "bandwidthInMbps")?;
     let local_vpc_id = f.req_str("localVpcId")?;
     let peer_vpc_id = f.req_str("peerVpcId")?;
     let peer_region = f.req_str("peerRegion")?;
@@ -394,6 +432,35 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     let resource_group_id = f.opt_str("resourceGroupId")?;
     let delete_protect = f.opt_bool("deleteProtect")?.unwrap_or(false);
 
+    Ok(CreateRequest {
+        bandwidth_in_mbps,
+        local_vpc_id,
+        peer_vpc_id,
+        peer_region,
+        description,
+        local_if_name,
+        peer_if_name,
+        peer_account,
+        payment_timing,
+        months,
+        tags,
+        resource_group_id,
+        delete_protect,
+    })
+}
+
+/// Baidu's rules for a create; the first one broken is the answer.
+fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<CreatePair, ApiError> {
+    let CreateRequest {
+        local_vpc_id,
+        peer_vpc_id,
+        peer_region,
+        peer_if_name,
+        peer_account,
+        payment_timing,
+        ..
+    } = req;
+    let payment_timing = *payment_timing;
     if local_vpc_id == peer_vpc_id {
         return Err(ApiError::rule(
             StatusCode::BAD_REQUEST,
@@ -403,15 +470,15 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     }
     let local: &VpcInfo = ctx
         .dir
-        .vpc(&local_vpc_id)
+        .vpc(local_vpc_id)
         .filter(|v| v.account_id == ctx.account && ctx.serves(&v.region))
         .ok_or_else(|| {
             ApiError::vpc_not_found(
-                &local_vpc_id,
+                local_vpc_id,
                 format!("{} in your account", ctx.region_note()),
             )
         })?;
-    if !ctx.dir.has_account(&peer_account) {
+    if !ctx.dir.has_account(peer_account) {
         return Err(ApiError::invalid_value(
             "peerAccountId",
             format!("the account {peer_account} does not exist"),
@@ -419,11 +486,11 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     }
     let peer: &VpcInfo = ctx
         .dir
-        .vpc(&peer_vpc_id)
-        .filter(|v| v.account_id == peer_account && v.region == peer_region)
+        .vpc(peer_vpc_id)
+        .filter(|v| v.account_id == *peer_account && v.region == *peer_region)
         .ok_or_else(|| {
             ApiError::vpc_not_found(
-                &peer_vpc_id,
+                peer_vpc_id,
                 format!(" in region {peer_region} of account {peer_account}"),
             )
         })?;
@@ -493,7 +560,27 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
         ));
     }
 
-    let (local, peer) = (local.clone(), peer.clone());
+    Ok(CreatePair {
+        local: local.clone(),
+        peer: peer.clone(),
+        cross_account: cross,
+    })
+}
+
+/// Stores the new peering (`creating`, settling as the timing says) and
+/// returns its id.
+fn new_record(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+    req: CreateRequest,
+    pair: CreatePair,
+) -> String {
+    let CreatePair {
+        local,
+        peer,
+        cross_account: cross,
+    } = pair;
     let id = store.new_peer_conn_id();
     let seq = store.next_seq();
     let side = |store: &mut Store, v: &VpcInfo, name: String, description: String| Side {
@@ -506,11 +593,11 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
         dns_status: DnsStatus::Close,
         dns_steps: Vec::new(),
     };
-    let initiator = side(store, &local, local_if_name, description);
+    let initiator = side(store, &local, req.local_if_name, req.description);
     let acceptor = side(
         store,
         &peer,
-        peer_if_name.unwrap_or_default(),
+        req.peer_if_name.unwrap_or_default(),
         String::new(),
     );
     let settled_status = if cross {
@@ -534,13 +621,13 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
         consult_deadline,
         initiator,
         acceptor,
-        bandwidth_in_mbps: bw,
-        payment_timing,
+        bandwidth_in_mbps: req.bandwidth_in_mbps,
+        payment_timing: req.payment_timing,
         created: ctx.now,
-        expires: months.map(|m| add_months(ctx.now, m)),
-        delete_protect,
-        tags,
-        resource_group_id,
+        expires: req.months.map(|m| add_months(ctx.now, m)),
+        delete_protect: req.delete_protect,
+        tags: req.tags,
+        resource_group_id: req.resource_group_id,
         create_request: Value::Object(input.body.clone()),
         client_token: input
             .query
@@ -558,12 +645,7 @@ fn create(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
         &[(settled_status, ctx.timing.creating)],
     );
     store.data.peer_conns.insert(id.clone(), rec);
-    Ok(Outcome {
-        body: Some(json!({ "peerConnId": id })),
-        peer_conn_id: Some(id),
-        mutated: true,
-        replayed: false,
-    })
+    id
 }
 
 fn list(store: &mut Store, ctx: &Ctx<'_>, query: &Query) -> Result<Outcome, ApiError> {
