@@ -161,8 +161,92 @@ impl ApiError {
         )
     }
 
-    pub fn rule(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self::new(status, code, message)
+    /// A broken peering rule: its code and the status that code always has.
+    pub fn rule(code: RuleCode, message: impl Into<String>) -> Self {
+        Self::new(code.status(), code.as_str(), message)
+    }
+}
+
+/// The peering rules' error codes (chosen by the emulator: Baidu's
+/// VPC-specific table is not public), each with the one HTTP status it is
+/// answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleCode {
+    SameVpc,
+    AlreadyExists,
+    RelayVpcPeering,
+    SameRegionPrepaid,
+    PrepaidBandwidthDecrease,
+    PostpaidRenew,
+    PostpaidRefund,
+    InitiatorOnly,
+    AcceptorOnly,
+    PrepaidNotExpired,
+    DeleteProtected,
+    InvalidStatus,
+    InvalidDnsStatus,
+    VpcQuotaExceeded,
+    AccountQuotaExceeded,
+}
+
+impl RuleCode {
+    /// Every rule code, for tables and tests.
+    pub const ALL: [RuleCode; 15] = [
+        RuleCode::SameVpc,
+        RuleCode::AlreadyExists,
+        RuleCode::RelayVpcPeering,
+        RuleCode::SameRegionPrepaid,
+        RuleCode::PrepaidBandwidthDecrease,
+        RuleCode::PostpaidRenew,
+        RuleCode::PostpaidRefund,
+        RuleCode::InitiatorOnly,
+        RuleCode::AcceptorOnly,
+        RuleCode::PrepaidNotExpired,
+        RuleCode::DeleteProtected,
+        RuleCode::InvalidStatus,
+        RuleCode::InvalidDnsStatus,
+        RuleCode::VpcQuotaExceeded,
+        RuleCode::AccountQuotaExceeded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCode::SameVpc => codes::SAME_VPC,
+            RuleCode::AlreadyExists => codes::ALREADY_EXISTS,
+            RuleCode::RelayVpcPeering => codes::RELAY_VPC_PEERING,
+            RuleCode::SameRegionPrepaid => codes::SAME_REGION_PREPAID,
+            RuleCode::PrepaidBandwidthDecrease => codes::PREPAID_BANDWIDTH_DECREASE,
+            RuleCode::PostpaidRenew => codes::POSTPAID_RENEW,
+            RuleCode::PostpaidRefund => codes::POSTPAID_REFUND,
+            RuleCode::InitiatorOnly => codes::INITIATOR_ONLY,
+            RuleCode::AcceptorOnly => codes::ACCEPTOR_ONLY,
+            RuleCode::PrepaidNotExpired => codes::PREPAID_NOT_EXPIRED,
+            RuleCode::DeleteProtected => codes::DELETE_PROTECTED,
+            RuleCode::InvalidStatus => codes::INVALID_STATUS,
+            RuleCode::InvalidDnsStatus => codes::INVALID_DNS_STATUS,
+            RuleCode::VpcQuotaExceeded => codes::VPC_QUOTA_EXCEEDED,
+            RuleCode::AccountQuotaExceeded => codes::ACCOUNT_QUOTA_EXCEEDED,
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            RuleCode::SameVpc => StatusCode::BAD_REQUEST,
+            RuleCode::AlreadyExists => StatusCode::CONFLICT,
+            RuleCode::RelayVpcPeering => StatusCode::BAD_REQUEST,
+            RuleCode::SameRegionPrepaid => StatusCode::BAD_REQUEST,
+            RuleCode::PrepaidBandwidthDecrease => StatusCode::BAD_REQUEST,
+            RuleCode::PostpaidRenew => StatusCode::BAD_REQUEST,
+            RuleCode::PostpaidRefund => StatusCode::BAD_REQUEST,
+            RuleCode::InitiatorOnly => StatusCode::FORBIDDEN,
+            RuleCode::AcceptorOnly => StatusCode::FORBIDDEN,
+            RuleCode::PrepaidNotExpired => StatusCode::CONFLICT,
+            RuleCode::DeleteProtected => StatusCode::CONFLICT,
+            RuleCode::InvalidStatus => StatusCode::CONFLICT,
+            RuleCode::InvalidDnsStatus => StatusCode::CONFLICT,
+            RuleCode::VpcQuotaExceeded => StatusCode::BAD_REQUEST,
+            RuleCode::AccountQuotaExceeded => StatusCode::BAD_REQUEST,
+        }
     }
 }
 
@@ -237,4 +321,26 @@ pub enum EmulatorError {
     },
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The emulator guide's table of error codes gives every rule code the
+    /// status the emulator answers it with.
+    #[test]
+    fn the_guide_lists_every_rule_code_with_its_status() {
+        let guide =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/guides/emulator.md");
+        let text = std::fs::read_to_string(&guide).expect("docs/guides/emulator.md");
+        for code in RuleCode::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.status().as_u16());
+            assert!(
+                text.contains(&row),
+                "{} lacks the row {row}",
+                guide.display()
+            );
+        }
+    }
 }

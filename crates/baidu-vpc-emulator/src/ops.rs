@@ -4,12 +4,11 @@
 //! error never leaves a half-applied change behind (which is also why a
 //! poisoned state mutex can be recovered, see `server`).
 
-use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use super::clock::{add_months, Millis};
 use super::config::{Directory, Quotas, VpcInfo};
-use super::error::{codes, ApiError};
+use super::error::{ApiError, RuleCode};
 use super::model::{DnsStatus, PaymentTiming, PeerConnRecord, Role, Side, Status, Step, Tag};
 use super::request::{json_object, Fields, Operation, Query, Route};
 use super::store::{Store, TokenEntry};
@@ -222,8 +221,7 @@ fn visible_mut<'s>(
 
 fn invalid_status(rec: &PeerConnRecord, action: &str) -> ApiError {
     ApiError::rule(
-        StatusCode::CONFLICT,
-        codes::INVALID_STATUS,
+        RuleCode::InvalidStatus,
         format!(
             "The peer connection {} cannot be {action} while its status is {}.",
             rec.peer_conn_id,
@@ -237,8 +235,7 @@ fn invalid_status(rec: &PeerConnRecord, action: &str) -> ApiError {
 fn require_initiator(rec: &PeerConnRecord, ctx: &Ctx<'_>, action: &str) -> Result<(), ApiError> {
     if rec.initiator.account_id != ctx.account {
         return Err(ApiError::rule(
-            StatusCode::FORBIDDEN,
-            codes::INITIATOR_ONLY,
+            RuleCode::InitiatorOnly,
             format!(
                 "Only the initiator account may {action} the cross-account peer connection {}.",
                 rec.peer_conn_id
@@ -251,8 +248,7 @@ fn require_initiator(rec: &PeerConnRecord, ctx: &Ctx<'_>, action: &str) -> Resul
 fn require_acceptor(rec: &PeerConnRecord, ctx: &Ctx<'_>, action: &str) -> Result<(), ApiError> {
     if rec.acceptor.account_id != ctx.account {
         return Err(ApiError::rule(
-            StatusCode::FORBIDDEN,
-            codes::ACCEPTOR_ONLY,
+            RuleCode::AcceptorOnly,
             format!(
                 "Only the acceptor account may {action} the peer connection {}.",
                 rec.peer_conn_id
@@ -463,8 +459,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
     let payment_timing = *payment_timing;
     if local_vpc_id == peer_vpc_id {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::SAME_VPC,
+            RuleCode::SameVpc,
             format!("The local VPC and the peer VPC must differ (both are {local_vpc_id})."),
         ));
     }
@@ -503,8 +498,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
     }
     if local.relay && peer.relay {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::RELAY_VPC_PEERING,
+            RuleCode::RelayVpcPeering,
             format!(
                 "Both {} and {} are relay VPCs; two relay VPCs cannot be peered.",
                 local.id, peer.id
@@ -513,8 +507,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
     }
     if local.region == peer.region && payment_timing == PaymentTiming::Prepaid {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::SAME_REGION_PREPAID,
+            RuleCode::SameRegionPrepaid,
             format!(
                 "A peer connection within one region ({}) supports only Postpaid billing.",
                 local.region
@@ -524,8 +517,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
     let live = || store.data.peer_conns.values();
     if let Some(existing) = live().find(|r| r.involves_vpc(&local.id) && r.involves_vpc(&peer.id)) {
         return Err(ApiError::rule(
-            StatusCode::CONFLICT,
-            codes::ALREADY_EXISTS,
+            RuleCode::AlreadyExists,
             format!(
                 "A peer connection already exists between {} and {}: {}. Only one peer \
                  connection is allowed per pair of VPCs.",
@@ -537,8 +529,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
         let n = live().filter(|r| r.involves_vpc(&vpc.id)).count();
         if n >= ctx.quotas.per_vpc {
             return Err(ApiError::rule(
-                StatusCode::BAD_REQUEST,
-                codes::VPC_QUOTA_EXCEEDED,
+                RuleCode::VpcQuotaExceeded,
                 format!(
                     "The VPC {} already has {n} peer connections (quota {}).",
                     vpc.id, ctx.quotas.per_vpc
@@ -551,8 +542,7 @@ fn check_create(store: &Store, ctx: &Ctx<'_>, req: &CreateRequest) -> Result<Cre
         .count();
     if mine >= ctx.quotas.per_account {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::ACCOUNT_QUOTA_EXCEEDED,
+            RuleCode::AccountQuotaExceeded,
             format!(
                 "The account already has {mine} peer connections (quota {}).",
                 ctx.quotas.per_account
@@ -819,8 +809,7 @@ fn delete(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     }
     if rec.delete_protect {
         return Err(ApiError::rule(
-            StatusCode::CONFLICT,
-            codes::DELETE_PROTECTED,
+            RuleCode::DeleteProtected,
             format!(
                 "The peer connection {} has delete protection enabled; disable it first.",
                 rec.peer_conn_id
@@ -832,8 +821,7 @@ fn delete(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
         && rec.expires.is_some_and(|e| e > now)
     {
         return Err(ApiError::rule(
-            StatusCode::CONFLICT,
-            codes::PREPAID_NOT_EXPIRED,
+            RuleCode::PrepaidNotExpired,
             format!(
                 "The prepaid peer connection {} is active and not expired; it cannot be \
                  released before it expires (refund it instead).",
@@ -857,8 +845,7 @@ fn resize(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     require_initiator(rec, ctx, "resize")?;
     if rec.payment_timing == PaymentTiming::Prepaid && new_bw < rec.bandwidth_in_mbps {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::PREPAID_BANDWIDTH_DECREASE,
+            RuleCode::PrepaidBandwidthDecrease,
             format!(
                 "The bandwidth of a prepaid peer connection can only be increased \
                  (current {} Mbps, requested {new_bw} Mbps).",
@@ -883,8 +870,7 @@ fn renew(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome,
     require_initiator(rec, ctx, "renew")?;
     if rec.payment_timing == PaymentTiming::Postpaid {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::POSTPAID_RENEW,
+            RuleCode::PostpaidRenew,
             format!(
                 "The peer connection {} is Postpaid; only Prepaid peer connections can be renewed.",
                 rec.peer_conn_id
@@ -938,8 +924,7 @@ fn dns_sync(
     let side = rec.side_mut(role);
     if side.dns_status.is_transitional() {
         return Err(ApiError::rule(
-            StatusCode::CONFLICT,
-            codes::INVALID_DNS_STATUS,
+            RuleCode::InvalidDnsStatus,
             format!(
                 "DNS sync of {id} ({}) cannot change while its DNS status is {}.",
                 role.as_str(),
@@ -986,8 +971,7 @@ fn refund(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     require_initiator(rec, ctx, "refund")?;
     if rec.payment_timing == PaymentTiming::Postpaid {
         return Err(ApiError::rule(
-            StatusCode::BAD_REQUEST,
-            codes::POSTPAID_REFUND,
+            RuleCode::PostpaidRefund,
             format!(
                 "The peer connection {} is Postpaid; only Prepaid peer connections can be refunded.",
                 rec.peer_conn_id
@@ -999,8 +983,7 @@ fn refund(store: &mut Store, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Outcome
     }
     if rec.delete_protect {
         return Err(ApiError::rule(
-            StatusCode::CONFLICT,
-            codes::DELETE_PROTECTED,
+            RuleCode::DeleteProtected,
             format!(
                 "The peer connection {} has delete protection enabled; disable it first.",
                 rec.peer_conn_id
