@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{check_endpoint, insecure_endpoint, Env};
+use crate::config::{check_endpoint, endpoint_errors, insecure_endpoint, Env};
 use crate::peerconn::schema::is_account_id;
 use baidu_vpc::sts::{DEFAULT_DURATION_SECS, DEFAULT_STS_ENDPOINT};
 use baidu_vpc::{
@@ -20,7 +20,7 @@ use baidu_vpc::{
 };
 use tfplugin5_framework::schema::{Attribute, Block, NestedBlock};
 use tfplugin5_framework::validators;
-use tfvalue::{AttributePath, Diagnostics, Severity, Value};
+use tfvalue::{AttributePath, Diagnostics, Value};
 
 pub const ASSUME_ROLE: &str = "assume_role";
 pub const ACCOUNT_ID: &str = "account_id";
@@ -130,12 +130,7 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
         return;
     };
     if let Some(endpoint) = role.get_attr(STS_ENDPOINT).and_then(Value::as_str) {
-        let mut found = Diagnostics::new();
-        insecure_endpoint(endpoint, env, &mut found);
-        for mut d in found {
-            d.attribute = Some(path(STS_ENDPOINT));
-            diags.push(d);
-        }
+        insecure_endpoint(endpoint, path(STS_ENDPOINT), env, diags);
     }
 }
 
@@ -192,22 +187,7 @@ pub fn resolve(
         .and_then(|d| u32::try_from(d).ok())
         .unwrap_or(DEFAULT_DURATION_SECS);
     if let Some(endpoint) = &sts_endpoint {
-        if let Err(problem) = check_endpoint(endpoint) {
-            diags.attribute_error(
-                path(STS_ENDPOINT),
-                "Invalid STS endpoint",
-                format!("The STS endpoint {endpoint:?} {problem}."),
-            );
-        }
-        let mut insecure = Diagnostics::new();
-        insecure_endpoint(endpoint, env, &mut insecure);
-        for mut d in insecure
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            d.attribute = Some(path(STS_ENDPOINT));
-            diags.push(d);
-        }
+        endpoint_errors(endpoint, path(STS_ENDPOINT), "STS endpoint", env, diags);
     }
     Some(AssumeRoleSettings {
         request: AssumeRoleRequest {
@@ -256,6 +236,7 @@ pub async fn start_session(
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+    use tfvalue::Severity;
 
     fn config(role: Value) -> Value {
         Value::object([(ASSUME_ROLE, Value::list([role]))])

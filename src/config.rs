@@ -92,16 +92,20 @@ fn unknown_region(region: &str, source: &str, diags: &mut Diagnostics) {
     );
 }
 
-/// The diagnostic for a plain-http endpoint off loopback: an error unless
-/// [`ENV_ALLOW_INSECURE_HTTP`] permits it, then a warning.
-pub(crate) fn insecure_endpoint(endpoint: &str, env: &dyn Env, diags: &mut Diagnostics) {
+/// The diagnostic at `path` for a plain-http endpoint off loopback: an error
+/// unless [`ENV_ALLOW_INSECURE_HTTP`] permits it, then a warning.
+pub(crate) fn insecure_endpoint(
+    endpoint: &str,
+    path: AttributePath,
+    env: &dyn Env,
+    diags: &mut Diagnostics,
+) {
     let Ok(url) = check_endpoint(endpoint) else {
         return;
     };
     if url.scheme() != "http" || is_loopback_host(&url) {
         return;
     }
-    let path = AttributePath::root().attr(ENDPOINT);
     if insecure_http_allowed(env) {
         diags.attribute_warning(
             path,
@@ -118,6 +122,35 @@ pub(crate) fn insecure_endpoint(endpoint: &str, env: &dyn Env, diags: &mut Diagn
                 "endpoint {endpoint:?} uses plain http to a host that is not loopback: signed requests and session tokens would travel in clear text. Use https, or set {ENV_ALLOW_INSECURE_HTTP}=true to permit it explicitly (plain http to 127.0.0.1 / localhost, e.g. the emulator, is always allowed)."
             ),
         );
+    }
+}
+
+/// The errors, at `path`, for an endpoint resolved when the provider is
+/// configured (possibly from the environment, which validation never saw):
+/// one that is not a usable URL, and plain http off loopback unless
+/// permitted (validation already warned about a permitted one). `what` names
+/// it in the messages ("endpoint", "STS endpoint").
+pub(crate) fn endpoint_errors(
+    endpoint: &str,
+    path: AttributePath,
+    what: &str,
+    env: &dyn Env,
+    diags: &mut Diagnostics,
+) {
+    if let Err(problem) = check_endpoint(endpoint) {
+        diags.attribute_error(
+            path.clone(),
+            format!("Invalid {what}"),
+            format!("The {what} {endpoint:?} {problem}."),
+        );
+    }
+    let mut insecure = Diagnostics::new();
+    insecure_endpoint(endpoint, path, env, &mut insecure);
+    for d in insecure
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        diags.push(d);
     }
 }
 
@@ -384,7 +417,7 @@ pub fn validate(config: &Value, env: &dyn Env, diags: &mut Diagnostics) {
         );
     }
     if let Setting::Known(Some(endpoint)) = setting(config, ENDPOINT) {
-        insecure_endpoint(&endpoint, env, diags);
+        insecure_endpoint(&endpoint, AttributePath::root().attr(ENDPOINT), env, diags);
     }
     assume_role::validate(config, env, diags);
     let region = match setting(config, REGION) {
@@ -625,23 +658,13 @@ pub fn resolve(config: &Value, env: &dyn Env) -> Result<ProviderSettings, Diagno
         unknown_region(&region, source, &mut diags);
     }
     if let Some(e) = &endpoint {
-        if let Err(problem) = check_endpoint(e) {
-            diags.attribute_error(
-                AttributePath::root().attr(ENDPOINT),
-                "Invalid endpoint",
-                format!("The endpoint {e:?} {problem}."),
-            );
-        }
-        // Also for an endpoint from the environment, which validation never saw;
-        // the warning for a permitted one was given at validation already.
-        let mut insecure = Diagnostics::new();
-        insecure_endpoint(e, env, &mut insecure);
-        for d in insecure
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            diags.push(d);
-        }
+        endpoint_errors(
+            e,
+            AttributePath::root().attr(ENDPOINT),
+            "endpoint",
+            env,
+            &mut diags,
+        );
     }
     let assume_role = assume_role::resolve(config, env, &mut diags);
     if diags.has_errors() {
