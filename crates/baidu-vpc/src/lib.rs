@@ -20,6 +20,7 @@ pub mod peerconn;
 pub mod retry;
 pub mod sts;
 pub mod waiter;
+mod wire;
 
 pub use bce_auth::{Credentials, SecretString};
 pub use client::{BaiduClient, CallOptions, ClientConfig, ConfigError};

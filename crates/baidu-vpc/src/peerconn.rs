@@ -7,12 +7,9 @@
 use std::collections::HashSet;
 
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::{
-    new_client_token, ApiRequest, ApiResponse, BaiduClient, CallOptions, MAX_CLIENT_TOKEN_LEN,
-};
+use super::client::{new_client_token, ApiRequest, BaiduClient, CallOptions, MAX_CLIENT_TOKEN_LEN};
 use super::error::{ClientError, OpContext, Operation};
 use super::model::{
     CreatePeerConnRequest, CreatePeerConnResponse, DnsStatus, ListPeerConnsQuery,
@@ -20,6 +17,7 @@ use super::model::{
     Role, UpdateDeleteProtectRequest, UpdatePeerConnRequest,
 };
 use super::waiter::{wait_for_status, WaitConfig, WaitError};
+use super::wire::{decode, flag, is_empty_body, pair, unexpected};
 
 /// `/v1/peerconn`.
 pub const PEERCONN_PATH: &str = "/v1/peerconn";
@@ -67,50 +65,6 @@ fn json_body<T: Serialize>(context: &OpContext, body: &T) -> Result<Vec<u8>, Cli
         context: context.clone(),
         detail: format!("cannot serialize the request body: {e}"),
     })
-}
-
-/// A body that says nothing: empty, whitespace, `null` or `{}`.
-fn is_empty_body(body: &[u8]) -> bool {
-    let trimmed = body.trim_ascii();
-    trimmed.is_empty()
-        || trimmed == b"null"
-        || serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(trimmed)
-            .is_ok_and(|m| m.is_empty())
-}
-
-fn decode<T: DeserializeOwned>(context: &OpContext, resp: &ApiResponse) -> Result<T, ClientError> {
-    if is_empty_body(&resp.body) {
-        return Err(ClientError::EmptyBody {
-            context: context.clone(),
-            status: resp.status,
-            request_id: resp.request_id.clone(),
-        });
-    }
-    // serde_json's message gives a position, never the body's content.
-    serde_json::from_slice(&resp.body).map_err(|e| ClientError::Decode {
-        context: context.clone(),
-        status: resp.status,
-        request_id: resp.request_id.clone(),
-        detail: format!("the body is not the expected JSON ({e})"),
-    })
-}
-
-/// A success answer that is well-formed JSON but not what was asked for.
-fn unexpected(context: &OpContext, resp: &ApiResponse, detail: &str) -> ClientError {
-    ClientError::Decode {
-        context: context.clone(),
-        status: resp.status,
-        request_id: resp.request_id.clone(),
-        detail: detail.to_owned(),
-    }
-}
-
-fn flag(name: &str) -> (String, String) {
-    (name.to_owned(), String::new())
-}
-
-fn pair(name: &str, value: impl Into<String>) -> (String, String) {
-    (name.to_owned(), value.into())
 }
 
 /// A mutating call on one peering:

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use super::client::{ApiRequest, BaiduClient, CallOptions};
 use super::error::{ClientError, OpContext, Operation};
 use super::retry::Limits;
+use super::wire::{flag, pair, unexpected};
 use bce_auth::credentials::{Credentials, SecretString};
 
 /// bce-sdk-go's STS endpoint.
@@ -79,16 +80,13 @@ impl BaiduClient {
     ) -> Result<SessionCredentials, ClientError> {
         let context = OpContext::new(Operation::AssumeRole, None);
         let mut query = vec![
-            ("assumeRole".to_owned(), String::new()),
-            (
-                "durationSeconds".to_owned(),
-                request.duration_secs.to_string(),
-            ),
-            ("accountId".to_owned(), request.account_id.clone()),
-            ("roleName".to_owned(), request.role_name.clone()),
+            flag("assumeRole"),
+            pair("durationSeconds", request.duration_secs.to_string()),
+            pair("accountId", request.account_id.clone()),
+            pair("roleName", request.role_name.clone()),
         ];
         if let Some(user) = &request.user_id {
-            query.push(("userId".to_owned(), user.clone()));
+            query.push(pair("userId", user.clone()));
         }
         let req = ApiRequest {
             context: context.clone(),
@@ -98,19 +96,22 @@ impl BaiduClient {
             body: request.acl.as_ref().map(|acl| acl.as_bytes().to_vec()),
         };
         let resp = self.execute(&req, limits).await?;
-        let decode_error = |detail: String| ClientError::Decode {
-            context: context.clone(),
-            status: resp.status,
-            request_id: resp.request_id.clone(),
-            detail,
-        };
-        let body: CredentialBody = serde_json::from_slice(&resp.body)
-            .map_err(|e| decode_error(format!("the answer is not STS credentials: {e}")))?;
+        let body: CredentialBody = serde_json::from_slice(&resp.body).map_err(|e| {
+            unexpected(
+                &context,
+                &resp,
+                &format!("the answer is not STS credentials: {e}"),
+            )
+        })?;
         let expiration = OffsetDateTime::parse(&body.expiration, &Rfc3339).map_err(|e| {
-            decode_error(format!(
-                "the credentials' expiration {:?} is not an RFC 3339 time: {e}",
-                body.expiration
-            ))
+            unexpected(
+                &context,
+                &resp,
+                &format!(
+                    "the credentials' expiration {:?} is not an RFC 3339 time: {e}",
+                    body.expiration
+                ),
+            )
         })?;
         Ok(SessionCredentials {
             credentials: Credentials::new(
