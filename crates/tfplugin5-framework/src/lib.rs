@@ -10,6 +10,7 @@
 //! operation on decoded values and `grpc` adds the wire: decoding,
 //! encoding, logging and the gRPC trait.
 
+pub mod behaviour;
 pub(crate) mod config_walk;
 pub mod context;
 pub(crate) mod convert;
@@ -17,6 +18,7 @@ pub mod data_source;
 pub mod duration;
 pub(crate) mod fwserver;
 pub mod grpc;
+pub mod model;
 pub(crate) mod plan;
 pub(crate) mod private;
 pub mod provider;
@@ -31,12 +33,16 @@ pub use context::{Context, Deadline, Interrupted};
 pub use data_source::DataSource;
 pub use fwserver::FrameworkError;
 pub use grpc::GrpcProvider;
+pub use model::{Model, Slot};
 pub use provider::{ConfigureRequest, DataSourceList, Provider, ResourceList};
 pub use resource::{
     CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource, UpdateRequest,
     UpgradeRequest,
 };
 pub use schema::{Attribute, Block, Description, NestedBlock, Nesting, ReplaceCheck, Schema};
+/// The value crate the framework's types are written in (re-exported for
+/// [`model!`]'s expansion).
+pub use tfvalue;
 pub use tfvalue::Diagnostics;
 pub use timeouts::{Operation, Timeouts};
 pub use validators::Validator;

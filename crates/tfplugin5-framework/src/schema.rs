@@ -447,6 +447,12 @@ impl NestedBlock {
         self.min_items(1).max_items(1)
     }
 
+    /// The nested block's own description (markdown).
+    pub fn markdown_description(mut self, text: impl Into<String>) -> Self {
+        self.block.description = Description::markdown(text);
+        self
+    }
+
     pub fn requires_replace(mut self) -> Self {
         self.requires_replace = true;
         self
@@ -490,6 +496,14 @@ pub struct Schema {
 impl Schema {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The schema of a typed model's block (see [`crate::model`]).
+    pub fn of<M: crate::model::Model>() -> Self {
+        Self {
+            block: M::block(),
+            ..Self::default()
+        }
     }
 
     pub fn version(mut self, version: i64) -> Self {

@@ -82,6 +82,12 @@ impl Timeouts {
         }
     }
 
+    /// The operations given a default, in the order create, read, update,
+    /// delete.
+    pub fn operations(&self) -> impl Iterator<Item = Operation> + '_ {
+        self.declared().map(|(op, _)| op)
+    }
+
     fn declared(&self) -> impl Iterator<Item = (Operation, Duration)> + '_ {
         [
             Operation::Create,
