@@ -10,7 +10,6 @@ pub mod assume_role;
 pub mod config;
 pub mod data_sources;
 pub mod diagnostics;
-pub mod lifecycle;
 pub mod limits;
 pub mod peerconn;
 pub mod peering_view;

@@ -152,10 +152,11 @@ fn block_types_of(block: &Value) -> BTreeMap<String, Value> {
 
 /// The "what a change does" table of a resource with a lifecycle declaration.
 fn change_table(name: &str) -> String {
-    use tfbaidu::{acceptor, lifecycle::markdown_table, peerconn};
+    use tfbaidu::{acceptor, peerconn};
+    use tfplugin5_framework::behaviour::markdown_table;
     match name {
-        "baidu_peerconn" => markdown_table(peerconn::lifecycle::BEHAVIOURS),
-        "baidu_peerconn_acceptor" => markdown_table(acceptor::lifecycle::BEHAVIOURS),
+        "baidu_peerconn" => markdown_table(&peerconn::schema::behaviours()),
+        "baidu_peerconn_acceptor" => markdown_table(&acceptor::schema::behaviours()),
         _ => String::new(),
     }
 }

@@ -1,6 +1,6 @@
 //! The lifecycle matrix: every argument of `baidu_peerconn` driven through its
 //! life on real Terraform against the emulator, and checked against the one
-//! declaration of what a change does (`tfbaidu::peerconn::lifecycle`).
+//! declaration of what a change does (the `=> Lifecycle` of each field of `tfbaidu::peerconn::schema::PeerConnModel`).
 //!
 //! One resource per argument (each on its own pair of VPCs), all in one
 //! configuration, so every step is one plan and one apply for the whole table:
@@ -22,13 +22,16 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use common::provider_config::required_providers;
 use common::{each_terraform, Emulator, Terraform, TfOutput, TfWorkdir};
 use serde_json::{json, Value};
-use tfbaidu::acceptor::lifecycle::BEHAVIOURS as ACCEPTOR_BEHAVIOURS;
-use tfbaidu::lifecycle::{Behaviour, Drift, Effect};
-use tfbaidu::peerconn::lifecycle::BEHAVIOURS;
+use tfplugin5_framework::behaviour::{Behaviour, Drift, Effect};
+
+static BEHAVIOURS: LazyLock<Vec<Behaviour>> = LazyLock::new(tfbaidu::peerconn::schema::behaviours);
+static ACCEPTOR_BEHAVIOURS: LazyLock<Vec<Behaviour>> =
+    LazyLock::new(tfbaidu::acceptor::schema::behaviours);
 
 const INITIATOR_ID: &str = "a0000000000000000000000000000001";
 const PEER_ID: &str = "a0000000000000000000000000000002";
@@ -140,7 +143,7 @@ impl Row {
         b: Settings,
         empty: Option<String>,
     ) -> Self {
-        let arg = behaviour.argument;
+        let arg = behaviour.argument.as_str();
         assert_eq!(
             empty.is_some(),
             behaviour.emptied.is_some(),
@@ -178,7 +181,7 @@ impl Row {
 /// the row needs for them to be valid. A declared argument without a sample
 /// fails the test, so a new argument cannot go untested.
 fn row(behaviour: &'static Behaviour, pools: &mut Pools) -> Row {
-    let arg = behaviour.argument;
+    let arg = behaviour.argument.as_str();
     let prepaid = arg.starts_with("billing.");
     let peer_region = if prepaid { "gz" } else { "bj" };
     let mut base = Settings::new();
@@ -726,7 +729,7 @@ enum OutOfBand {
 /// The out-of-band change of each argument declared to drift (from B). A
 /// declared drift without a sample fails the test.
 fn drift_sample(row: &Row) -> OutOfBand {
-    match (row.kind, row.behaviour.argument) {
+    match (row.kind, row.behaviour.argument.as_str()) {
         (Kind::Peerconn, "bandwidth_in_mbps") => {
             OutOfBand::Attributes(json!({ "bandwidthInMbps": 30 }))
         }
@@ -935,8 +938,8 @@ fn acceptor_rows(pools: &mut Pools) -> (String, Vec<Row>) {
         format!("baidu_peerconn.{name}.id")
     };
     let mut rows = Vec::new();
-    for behaviour in ACCEPTOR_BEHAVIOURS {
-        let arg = behaviour.argument;
+    for behaviour in ACCEPTOR_BEHAVIOURS.iter() {
+        let arg = behaviour.argument.as_str();
         let name = format!("acc_{}", arg.replace('.', "_"));
         let mut a = Settings::new();
         a.insert("peer_conn_id", request(&format!("req_{name}"), pools));

@@ -10,30 +10,28 @@
 //! the initiator delete a peering), and a warning says so at plan and apply.
 
 pub mod decision;
-pub mod lifecycle;
 pub mod ops;
 pub mod schema;
 pub mod state;
 
 use async_trait::async_trait;
 
-use crate::data_sources::view;
 use crate::diagnostics::{push_client_error, ErrorScope};
 use crate::limits::call_options;
-use crate::peering_view::import_peer_conn_id;
+use crate::peering_view::{import_peer_conn_id, DNS_STATUS, STATUS};
 use crate::refusal;
 use crate::status::dns_sync_enabled;
 use crate::ProviderData;
 use baidu_vpc::client::new_client_token;
 use baidu_vpc::PeerConnStatus;
 use tfplugin5_framework::{
-    Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource,
-    UpdateRequest,
+    Context, CreateRequest, DeleteRequest, ImportRequest, Model, PlanChange, ReadRequest, Resource,
+    Slot, UpdateRequest,
 };
 use tfvalue::{AttributePath, Diagnostics, Value};
 
 use decision::{check_action_change, check_dns_change, Action, Step};
-use schema::{ACTION, DNS_SYNC, ID, PEER_CONN_ID, STATUS, TYPE_NAME};
+use schema::{AcceptorMirror, AcceptorModel, ACTION, DNS_SYNC, PEER_CONN_ID, TYPE_NAME};
 
 /// `resource "baidu_peerconn_acceptor"`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -41,19 +39,6 @@ pub struct PeerConnAcceptorResource;
 
 fn path(name: &str) -> AttributePath {
     AttributePath::root().attr(name)
-}
-
-fn string_at<'v>(value: &'v Value, name: &str) -> Option<&'v str> {
-    value.get_attr(name).and_then(Value::as_str)
-}
-
-fn bool_at(value: &Value, name: &str) -> Option<bool> {
-    value.get_attr(name).and_then(Value::as_bool)
-}
-
-/// The peering id a state refers to (`id`, else `peer_conn_id`).
-fn state_id(state: &Value) -> Option<&str> {
-    string_at(state, ID).or_else(|| string_at(state, PEER_CONN_ID))
 }
 
 /// After a failed answer: nothing to record unless the API took the answer
@@ -82,14 +67,16 @@ async fn after_failed_answer(
 /// The plan shows them as they are instead of "known after apply", and the
 /// apply records them as planned (a change the initiator makes meanwhile is
 /// read by the next refresh), so the two agree.
-fn unaffected_mirror(prior: &Value, planned: &Value) -> Vec<&'static str> {
-    let action_changes = state::action_of(planned) != state::action_of(prior);
-    let dns_changes = bool_at(planned, DNS_SYNC) != bool_at(prior, DNS_SYNC);
-    schema::MIRROR
-        .iter()
-        .copied()
-        .filter(|name| !(action_changes && *name == STATUS))
-        .filter(|name| !(dns_changes && *name == "dns_status"))
+fn unaffected_mirror(prior: &Value, planned: &Value) -> Vec<String> {
+    let (prior, planned) = (AcceptorModel::decode(prior), AcceptorModel::decode(planned));
+    let action_changes = planned.answer() != prior.answer();
+    let dns_changes = planned.dns_sync.known() != prior.dns_sync.known();
+    AcceptorMirror::block()
+        .attributes
+        .into_iter()
+        .map(|a| a.name)
+        .filter(|name| !(action_changes && name == STATUS))
+        .filter(|name| !(dns_changes && name == DNS_STATUS))
         .collect()
 }
 
@@ -98,9 +85,9 @@ fn keep_what_the_update_cannot_change(plan: &mut PlanChange<'_>, prior: &Value) 
         return;
     };
     for name in unaffected_mirror(prior, &planned) {
-        if planned.get_attr(name).is_some_and(Value::is_unknown) {
-            let value = prior.get_attr(name).cloned().unwrap_or(Value::Null);
-            plan.set_planned(&path(name), value);
+        if planned.get_attr(&name).is_some_and(Value::is_unknown) {
+            let value = prior.get_attr(&name).cloned().unwrap_or(Value::Null);
+            plan.set_planned(&path(&name), value);
         }
     }
 }
@@ -121,18 +108,25 @@ impl PeerConnAcceptorResource {
     /// Plan-time checks of an update: action and DNS changes the peering's
     /// recorded status makes impossible.
     fn check_update(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-        let Some(id) = state_id(prior) else { return };
-        let Some(status) = string_at(prior, STATUS).map(PeerConnStatus::from) else {
+        let (prior, planned) = (AcceptorModel::decode(prior), AcceptorModel::decode(planned));
+        let Some(id) = prior.peering_id() else { return };
+        let Some(status) = prior
+            .mirror
+            .view
+            .status
+            .as_deref()
+            .map(PeerConnStatus::from)
+        else {
             return;
         };
-        let prior_action = state::action_of(prior);
-        let planned_action = state::action_of(planned);
+        let prior_action = prior.answer();
+        let planned_action = planned.answer();
         if let Some(planned_action) = planned_action {
             if let Err(why) = check_action_change(id, prior_action, planned_action, &status) {
                 diags.attribute_error(path(ACTION), "Impossible change of action", why);
             }
         }
-        let (prior_dns, planned_dns) = (bool_at(prior, DNS_SYNC), bool_at(planned, DNS_SYNC));
+        let (prior_dns, planned_dns) = (prior.dns_sync.known(), planned.dns_sync.known());
         if planned_dns.is_some() && planned_dns != prior_dns {
             let will_accept =
                 planned_action == Some(Action::Accept) && prior_action != Some(Action::Accept);
@@ -152,9 +146,8 @@ impl PeerConnAcceptorResource {
         planned: &Value,
         diags: &mut Diagnostics,
     ) -> Option<baidu_vpc::PeerConn> {
-        let (Some(id), Some(action)) =
-            (string_at(planned, PEER_CONN_ID), state::action_of(planned))
-        else {
+        let planned = AcceptorModel::decode(planned);
+        let (Some(id), Some(action)) = (planned.peer_conn_id.as_deref(), planned.answer()) else {
             return None;
         };
         let client = &ctx.provider().client;
@@ -206,7 +199,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         // `action = null` satisfies Terraform's "required" check (the
         // argument is present), and an unanswered request would then be
         // adopted and never answered: refuse it while validating.
-        if config.get_attr(ACTION).is_some_and(Value::is_null) {
+        let config = AcceptorModel::decode(config);
+        if config.action.is_null() {
             diags.attribute_error(
                 path(ACTION),
                 "Missing answer to the peering request",
@@ -215,8 +209,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                  answered by the next apply; leaving action null would never answer it.",
             );
         }
-        let rejecting = string_at(config, ACTION).and_then(Action::parse) == Some(Action::Reject);
-        if rejecting && bool_at(config, DNS_SYNC) == Some(true) {
+        let rejecting = config.answer() == Some(Action::Reject);
+        if rejecting && config.dns_sync.known() == Some(&true) {
             diags.attribute_error(
                 path(DNS_SYNC),
                 "DNS synchronisation needs an accepted peering",
@@ -233,8 +227,10 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         diags: &mut Diagnostics,
     ) {
         if plan.is_destroy() {
-            if let Some(id) = plan.prior().and_then(state_id) {
-                forget_warning(diags, id);
+            if let Some(prior) = plan.prior().map(AcceptorModel::decode) {
+                if let Some(id) = prior.peering_id() {
+                    forget_warning(diags, id);
+                }
             }
             return;
         }
@@ -256,9 +252,13 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                     // What the reviewer approves: the request's VPCs, regions,
                     // peer account and billing, which never change after the
                     // request was made (so apply reads back the same values).
-                    let known = view::field_values(&request, schema::STABLE.iter().copied());
-                    for (name, value) in known {
-                        plan.set_planned(&path(&name), value);
+                    // Those are the mirror's `use_state_for_unknown` attributes.
+                    let seen = AcceptorMirror::of(&request).encode();
+                    for attribute in AcceptorMirror::block().attributes {
+                        if attribute.plan.use_state_for_unknown {
+                            let value = seen.get_attr(&attribute.name).cloned();
+                            plan.set_planned(&path(&attribute.name), value.unwrap_or(Value::Null));
+                        }
                     }
                 }
             }
@@ -272,10 +272,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         req: CreateRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let (Some(id), Some(action)) = (
-            string_at(req.planned, PEER_CONN_ID),
-            state::action_of(req.planned),
-        ) else {
+        let planned = AcceptorModel::decode(req.planned);
+        let (Some(id), Some(action)) = (planned.peer_conn_id.as_deref(), planned.answer()) else {
             diags.error(
                 "Invalid configuration",
                 "peer_conn_id and action must be known to answer a peering request.",
@@ -289,7 +287,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             Ok(pc) => pc,
             Err(failure) => return after_failed_answer(ctx, id, failure, req.planned, diags).await,
         };
-        let wants_dns = bool_at(req.planned, DNS_SYNC) == Some(true);
+        let wants_dns = planned.dns_sync.known() == Some(&true);
         let mut view = answered;
         if wants_dns != dns_sync_enabled(view.dns_status.as_ref()) {
             if let Err(failure) = ops::set_dns_sync(ctx, client, id, wants_dns).await {
@@ -309,7 +307,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         req: ReadRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let Some(id) = state_id(req.state) else {
+        let stored = AcceptorModel::decode(req.state);
+        let Some(id) = stored.peering_id() else {
             diags.error(
                 "Invalid state",
                 "The stored baidu_peerconn_acceptor has no peering id.",
@@ -361,7 +360,11 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         req: UpdateRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let id = state_id(req.prior)?;
+        let (prior, planned) = (
+            AcceptorModel::decode(req.prior),
+            AcceptorModel::decode(req.planned),
+        );
+        let id = prior.peering_id()?;
         let mut refusals = Diagnostics::new();
         Self::check_update(req.prior, req.planned, &mut refusals);
         if refusals.has_errors() {
@@ -369,9 +372,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             return Some(req.prior.clone());
         }
         let client = &ctx.provider().client;
-        let planned_action = state::action_of(req.planned);
         let mut changed = false;
-        if let Some(action) = planned_action.filter(|a| Some(*a) != state::action_of(req.prior)) {
+        if let Some(action) = planned.answer().filter(|a| Some(*a) != prior.answer()) {
             let token = new_client_token();
             match ops::answer(ctx, client, id, action, &token, diags).await {
                 Ok(_) => changed = true,
@@ -380,9 +382,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                 }
             }
         }
-        let (prior_dns, planned_dns) =
-            (bool_at(req.prior, DNS_SYNC), bool_at(req.planned, DNS_SYNC));
-        if let Some(on) = planned_dns.filter(|on| Some(*on) != prior_dns) {
+        let (prior_dns, planned_dns) = (prior.dns_sync.known(), planned.dns_sync.known());
+        if let Some(&on) = planned_dns.filter(|on| Some(*on) != prior_dns) {
             if let Err(failure) = ops::set_dns_sync(ctx, client, id, on).await {
                 let dns_changed = failure.changed;
                 failure.report(diags);
@@ -396,8 +397,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
             Ok(pc) => {
                 let mut state = state::with_view(req.planned, &pc);
                 for name in unaffected_mirror(req.prior, req.planned) {
-                    if let Some(planned) = req.planned.get_attr(name).filter(|v| v.is_known()) {
-                        state.set_attr(name, planned.clone());
+                    if let Some(planned) = req.planned.get_attr(&name).filter(|v| v.is_known()) {
+                        state.set_attr(name.as_str(), planned.clone());
                     }
                 }
                 Some(state)
@@ -415,7 +416,8 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         req: DeleteRequest<'_>,
         diags: &mut Diagnostics,
     ) {
-        let id = state_id(req.prior).unwrap_or("(unknown)");
+        let prior = AcceptorModel::decode(req.prior);
+        let id = prior.peering_id().unwrap_or("(unknown)");
         tracing::info!(
             peer_conn_id = id,
             "forgetting the acceptor; the peering stays"
@@ -438,16 +440,20 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
                  \"peerconn-9td54fmx143e\"; got {quoted}."
             )
         })?;
-        let mut state = req.schema.empty_value();
-        state.set_attr(ID, Value::string(id));
-        state.set_attr(PEER_CONN_ID, Value::string(id));
-        Some(state)
+        let imported = AcceptorModel {
+            id: Slot::Known(id.to_owned()),
+            peer_conn_id: Slot::Known(id.to_owned()),
+            ..AcceptorModel::default()
+        };
+        Some(imported.encode_over(&req.schema.empty_value()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::peering_view::STATUS;
+    use schema::ID;
 
     fn state(status: &str, action: Option<&str>, dns: bool) -> Value {
         let mut v = schema::schema().empty_value();

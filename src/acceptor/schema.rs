@@ -1,57 +1,17 @@
-//! The schema of `resource "baidu_peerconn_acceptor"`: its arguments, the
-//! computed mirror of the acceptor's view, and the documentation (generated
-//! docs come from these descriptions).
+//! `resource "baidu_peerconn_acceptor"` declared once: its typed model (the
+//! arguments, the computed mirror of the acceptor's view, the documentation
+//! the generated docs come from) and what a change to each argument does.
 
 use std::time::Duration;
 
 use super::decision::Action;
-use crate::data_sources::view;
-use tfplugin5_framework::schema::{Attribute, Schema};
-use tfplugin5_framework::{validators, Timeouts};
+use crate::peering_view::{peer_conn_id_validator, SideView, ROLE_DOC};
+use tfplugin5_framework::behaviour::{timeouts_behaviours, Behaviour, Drift, Effect, Lifecycle};
+use tfplugin5_framework::schema::Schema;
+use tfplugin5_framework::{validators, Model, Slot, Timeouts};
 use tfvalue::Value;
 
 pub const TYPE_NAME: &str = "baidu_peerconn_acceptor";
-
-pub const ID: &str = "id";
-pub const PEER_CONN_ID: &str = "peer_conn_id";
-pub const ACTION: &str = "action";
-pub const DNS_SYNC: &str = "dns_sync";
-pub const STATUS: &str = "status";
-
-/// The view fields mirrored as computed attributes.
-pub const MIRROR: &[&str] = &[
-    "bandwidth_in_mbps",
-    "description",
-    "local_if_id",
-    "local_if_name",
-    "local_vpc_id",
-    "local_region",
-    "peer_vpc_id",
-    "peer_region",
-    "peer_account_id",
-    "payment_timing",
-    "role",
-    STATUS,
-    "dns_status",
-    "created_time",
-    "expired_time",
-];
-
-/// Mirrored fields that never change after the peering was created: their
-/// prior value is planned instead of "known after apply" when the acceptor
-/// is updated. (Bandwidth, descriptions, statuses and expiry can change —
-/// even through the initiator in the same apply — so they stay unknown.)
-pub const STABLE: &[&str] = &[
-    "local_if_id",
-    "local_vpc_id",
-    "local_region",
-    "peer_vpc_id",
-    "peer_region",
-    "peer_account_id",
-    "payment_timing",
-    "role",
-    "created_time",
-];
 
 pub const CREATE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 pub const UPDATE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -86,17 +46,20 @@ derived from the status (accepted ⇒ `\"accept\"`, `consult_failed` ⇒ `\"reje
 request still in `consulting` is imported without an action, so the configuration's \
 `action` is carried out by the next apply.";
 
-pub fn schema() -> Schema {
-    let mut schema = Schema::new()
-        .markdown_description(RESOURCE_DOC)
-        .attribute(
-            Attribute::string(ID)
+tfplugin5_framework::model! {
+    /// A `baidu_peerconn_acceptor` object: the answer, and the acceptor's
+    /// view of the peering. Each argument's declared behaviour is the
+    /// `=> Lifecycle` after its schema.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct AcceptorModel {
+        attributes {
+            pub ID => id: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description("The peering id (the same as `peer_conn_id`)."),
-        )
-        .attribute(
-            Attribute::string(PEER_CONN_ID)
+            // Changed, the old request is only forgotten (destroying an
+            // acceptor never deletes a peering); the new one is answered.
+            pub PEER_CONN_ID => peer_conn_id: String = |a| a
                 .required()
                 .requires_replace()
                 .markdown_description(
@@ -104,10 +67,12 @@ pub fn schema() -> Schema {
                      `baidu_peerconn.<name>.id` from the initiator's configuration. Changing \
                      it answers another request (the old one is only forgotten).",
                 )
-                .validate(view::peer_conn_id_validator()),
-        )
-        .attribute(
-            Attribute::string(ACTION)
+                .validate(peer_conn_id_validator())
+                => Lifecycle::new(Effect::Replace, MISSING).emptied(INVALID),
+            // Both answers are final in Baidu's API. Absent, Terraform itself
+            // refuses it; `action = null` is refused by the provider's
+            // validation ("Missing answer to the peering request").
+            pub ACTION => action: String = |a| a
                 .required()
                 .markdown_description(
                     "The answer: `\"accept\"` or `\"reject\"`. Required, with no default, so \
@@ -115,10 +80,11 @@ pub fn schema() -> Schema {
                      switched to `\"reject\"`, nor a rejected one to `\"accept\"` (the plan \
                      warns, the apply refuses).",
                 )
-                .validate(validators::one_of_strings(&Action::ALL)),
-        )
-        .attribute(
-            Attribute::bool(DNS_SYNC)
+                .validate(validators::one_of_strings(&Action::ALL))
+                => Lifecycle::new(Effect::RefusedAtApply("Impossible change of action"), MISSING)
+                    .emptied(INVALID),
+            // Drift: turned off outside Terraform while configured on.
+            pub DNS_SYNC => dns_sync: bool = |a| a
                 .default(Value::Bool(false))
                 .markdown_description(
                     "Synchronise DNS for the acceptor's side (`role = acceptor`): private DNS \
@@ -127,20 +93,79 @@ pub fn schema() -> Schema {
                      \"accept\"`; it is turned on after the acceptance, and the apply waits \
                      until the DNS status settles (`open` / `close`). Default `false`, which \
                      also turns off a synchronisation enabled outside Terraform.",
-                ),
-        );
-    for field in view::fields(MIRROR) {
-        let mut attribute = field.computed_attribute();
-        if STABLE.contains(&field.name) {
-            attribute = attribute.use_state_for_unknown();
+                )
+                => Lifecycle::new(
+                    Effect::InPlace(&["OpenPeerConnSyncDNS"]),
+                    Effect::InPlace(&["ClosePeerConnSyncDNS"]),
+                )
+                .drift(Drift::Reverted(Effect::InPlace(&["OpenPeerConnSyncDNS"]))),
         }
-        schema = schema.attribute(attribute);
+        flatten {
+            mirror: AcceptorMirror,
+        }
     }
-    schema.timeouts(
-        Timeouts::new()
-            .create(CREATE_TIMEOUT)
-            .update(UPDATE_TIMEOUT),
-    )
+}
+
+tfplugin5_framework::model! {
+    /// The acceptor's view of the peering, mirrored as computed attributes.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct AcceptorMirror {
+        attributes {
+            pub ROLE => role: String = |a| a
+                .computed()
+                .use_state_for_unknown()
+                .markdown_description(ROLE_DOC),
+        }
+        flatten {
+            view: SideView,
+        }
+    }
+}
+
+const MISSING: Effect = Effect::Refused("Missing required argument");
+const INVALID: Effect = Effect::Refused("Invalid attribute value");
+
+impl AcceptorMirror {
+    /// The acceptor's view as the API returned it.
+    pub fn of(pc: &baidu_vpc::PeerConn) -> Self {
+        Self {
+            role: pc.role.as_ref().map_or(Slot::Null, |r| {
+                crate::peering_view::string_or_null(r.as_str())
+            }),
+            view: SideView::of(pc),
+        }
+    }
+}
+
+impl AcceptorModel {
+    /// The peering id a state refers to (`id`, else `peer_conn_id`).
+    pub fn peering_id(&self) -> Option<&str> {
+        self.id.as_deref().or(self.peer_conn_id.as_deref())
+    }
+
+    /// The recorded action, if valid.
+    pub fn answer(&self) -> Option<Action> {
+        self.action.as_deref().and_then(Action::parse)
+    }
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts::new()
+        .create(CREATE_TIMEOUT)
+        .update(UPDATE_TIMEOUT)
+}
+
+pub fn schema() -> Schema {
+    Schema::of::<AcceptorModel>()
+        .markdown_description(RESOURCE_DOC)
+        .timeouts(timeouts())
+}
+
+/// What a change to each argument does, `timeouts` included.
+pub fn behaviours() -> Vec<Behaviour> {
+    let mut rows = AcceptorModel::behaviours();
+    rows.extend(timeouts_behaviours(&timeouts()));
+    rows
 }
 
 #[cfg(test)]
@@ -155,9 +180,19 @@ mod tests {
         for a in &s.block.attributes {
             assert!(!a.description.text.is_empty(), "{} undocumented", a.name);
         }
-        assert_eq!(s.block.attributes.len(), 4 + MIRROR.len());
-        assert!(STABLE.iter().all(|n| MIRROR.contains(n)));
+        assert_eq!(
+            s.block.attributes.len(),
+            4 + AcceptorMirror::block().attributes.len()
+        );
         assert!(s.block.get_block("timeouts").is_some());
+        // No view field outside the acceptor's view sneaks in.
+        assert!(s.block.get_attribute("tags").is_none());
+        assert!(s.block.get_attribute("delete_protect").is_none());
+        let (missing, extra) = tfplugin5_framework::behaviour::undeclared(&s.block, &behaviours());
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{missing:?} {extra:?}"
+        );
     }
 
     #[test]

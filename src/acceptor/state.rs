@@ -1,55 +1,48 @@
 //! The acceptor's state built from the acceptor-side view of the peering.
 
-use super::decision::{derive_action, Action};
-use super::schema::{ACTION, DNS_SYNC, ID, MIRROR, PEER_CONN_ID};
-use crate::data_sources::view;
+use super::decision::derive_action;
+use super::schema::{AcceptorMirror, AcceptorModel};
 use crate::status::dns_sync_enabled;
 use baidu_vpc::PeerConn;
+use tfplugin5_framework::{Model, Slot};
 use tfvalue::Value;
 
 /// `base` (the planned or prior state: it carries `action` and `timeouts`)
 /// with everything the view tells: ids, the mirrored fields and `dns_sync`.
 pub fn with_view(base: &Value, pc: &PeerConn) -> Value {
-    let mut state = base.clone();
-    state.set_attr(ID, Value::string(&pc.peer_conn_id));
-    state.set_attr(PEER_CONN_ID, Value::string(&pc.peer_conn_id));
-    for (name, value) in view::field_values(pc, MIRROR.iter().copied()) {
-        state.set_attr(name, value);
-    }
-    state.set_attr(
-        DNS_SYNC,
-        Value::Bool(dns_sync_enabled(pc.dns_status.as_ref())),
-    );
-    state
+    let mut state = AcceptorModel::decode(base);
+    seen(&mut state, pc);
+    state.encode_over(base)
 }
 
-/// The recorded action, if the state has a valid one.
-pub fn action_of(state: &Value) -> Option<Action> {
-    state
-        .get_attr(ACTION)
-        .and_then(Value::as_str)
-        .and_then(Action::parse)
+fn seen(state: &mut AcceptorModel, pc: &PeerConn) {
+    state.id = Slot::Known(pc.peer_conn_id.clone());
+    state.peer_conn_id = Slot::Known(pc.peer_conn_id.clone());
+    state.mirror = AcceptorMirror::of(pc);
+    state.dns_sync = Slot::Known(dns_sync_enabled(pc.dns_status.as_ref()));
 }
 
 /// The state a refresh stores: the view, and the prior `action` — or, when
 /// there is none (just imported), the action that follows from the status.
 pub fn refreshed(prior: &Value, pc: &PeerConn) -> Value {
-    let mut state = with_view(prior, pc);
-    if action_of(prior).is_none() {
-        let derived = pc
-            .status
-            .as_ref()
-            .and_then(derive_action)
-            .map_or(Value::Null, |a| Value::string(a.as_str()));
-        state.set_attr(ACTION, derived);
+    let mut state = AcceptorModel::decode(prior);
+    seen(&mut state, pc);
+    if state.answer().is_none() {
+        state.action = Slot::from_option(
+            pc.status
+                .as_ref()
+                .and_then(derive_action)
+                .map(|a| a.as_str().to_owned()),
+        );
     }
-    state
+    state.encode_over(prior)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::acceptor::schema::schema;
+    use crate::acceptor::decision::Action;
+    use crate::acceptor::schema::{schema, ACTION, DNS_SYNC, ID, PEER_CONN_ID};
     use baidu_vpc::model::PaymentTiming;
     use baidu_vpc::{DnsStatus, PeerConnStatus, Role};
 
@@ -120,7 +113,7 @@ mod tests {
         prior.set_attr(ACTION, Value::string("accept"));
         // Even if the status no longer says "accepted" (e.g. an error).
         let state = refreshed(&prior, &view_of(PeerConnStatus::Error, DnsStatus::Close));
-        assert_eq!(action_of(&state), Some(Action::Accept));
+        assert_eq!(AcceptorModel::decode(&state).answer(), Some(Action::Accept));
         assert_eq!(state.get_attr("status"), Some(&Value::string("error")));
     }
 }

@@ -2,17 +2,16 @@
 
 use async_trait::async_trait;
 
-use super::view::{self, FIELDS, ID};
 use crate::diagnostics::{push_client_error, ErrorScope};
 use crate::limits::call_options;
+use crate::peering_view::{peer_conn_id_validator, InitiatorLabels, SideView};
 use crate::ProviderData;
 use baidu_vpc::Role;
-use tfplugin5_framework::schema::{Attribute, Schema};
-use tfplugin5_framework::{validators, Context, DataSource};
+use tfplugin5_framework::schema::Schema;
+use tfplugin5_framework::{validators, Context, DataSource, Model, Slot};
 use tfvalue::{AttributePath, Diagnostics, Value};
 
 pub const TYPE_NAME: &str = "baidu_peerconn";
-const ROLE: &str = "role";
 const ROLES: &[&str] = &["initiator", "acceptor"];
 /// The side read when `role` is left out: the side `resource "baidu_peerconn"` manages.
 pub const DEFAULT_ROLE: &str = "initiator";
@@ -21,21 +20,16 @@ pub const DEFAULT_ROLE: &str = "initiator";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PeerConnDataSource;
 
-pub fn schema() -> Schema {
-    let mut schema = Schema::new()
-        .markdown_description(
-            "Reads one VPC peering connection by id, as one side sees it. Both accounts of a \
-             cross-account peering can read it: the initiator with `role = \"initiator\"` (the \
-             default), the peer account with `role = \"acceptor\"`.",
-        )
-        .attribute(
-            Attribute::string(ID)
+tfplugin5_framework::model! {
+    /// `data "baidu_peerconn"`: the peering to read and its view.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct PeerConnLookup {
+        attributes {
+            pub ID => id: String = |a| a
                 .required()
                 .markdown_description("Id of the peering connection (`peerconn-…`).")
-                .validate(view::peer_conn_id_validator()),
-        )
-        .attribute(
-            Attribute::string(ROLE)
+                .validate(peer_conn_id_validator()),
+            pub ROLE => role: String = |a| a
                 .optional()
                 .computed()
                 .markdown_description(
@@ -45,33 +39,38 @@ pub fn schema() -> Schema {
                      same-region peerings.",
                 )
                 .validate(validators::one_of_strings(ROLES)),
-        );
-    for field in FIELDS.iter().filter(|f| f.name != ROLE) {
-        schema = schema.attribute(field.computed_attribute());
+        }
+        flatten {
+            view: SideView,
+            labels: InitiatorLabels,
+        }
     }
-    schema
 }
 
-/// The role to read: the configured one, else [`DEFAULT_ROLE`].
-pub fn requested_role(config: &Value) -> Role {
-    Role::from(
-        config
-            .get_attr(ROLE)
-            .and_then(Value::as_str)
-            .unwrap_or(DEFAULT_ROLE),
+pub fn schema() -> Schema {
+    Schema::of::<PeerConnLookup>().markdown_description(
+        "Reads one VPC peering connection by id, as one side sees it. Both accounts of a \
+         cross-account peering can read it: the initiator with `role = \"initiator\"` (the \
+         default), the peer account with `role = \"acceptor\"`.",
     )
 }
 
-/// The data source's result: the view's fields, with `id` and `role` as
-/// requested (the view echoes both; the configuration is authoritative).
-pub fn result(id: &str, role: &Role, pc: &baidu_vpc::PeerConn) -> Value {
-    view::view_object(
-        pc,
-        [
-            (ID, Value::string(id)),
-            (ROLE, Value::string(role.as_str())),
-        ],
-    )
+impl PeerConnLookup {
+    /// The role to read: the configured one, else [`DEFAULT_ROLE`].
+    pub fn requested_role(&self) -> Role {
+        Role::from(self.role.as_deref().unwrap_or(DEFAULT_ROLE))
+    }
+
+    /// The data source's result: the view, with `id` and `role` as
+    /// requested (the view echoes both; the configuration is authoritative).
+    pub fn result(id: &str, role: &Role, pc: &baidu_vpc::PeerConn) -> Self {
+        Self {
+            id: Slot::Known(id.to_owned()),
+            role: Slot::Known(role.as_str().to_owned()),
+            view: SideView::of(pc),
+            labels: InitiatorLabels::of(pc),
+        }
+    }
 }
 
 #[async_trait]
@@ -90,7 +89,8 @@ impl DataSource<ProviderData> for PeerConnDataSource {
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let Some(id) = config.get_attr(ID).and_then(Value::as_str) else {
+        let lookup = PeerConnLookup::decode(config);
+        let Some(id) = lookup.id.as_deref() else {
             diags.attribute_error(
                 AttributePath::root().attr(ID),
                 "Missing peering connection id",
@@ -98,13 +98,13 @@ impl DataSource<ProviderData> for PeerConnDataSource {
             );
             return None;
         };
-        let role = requested_role(config);
+        let role = lookup.requested_role();
         let client = &ctx.provider().client;
         match client
             .find_peerconn(id, role.clone(), &call_options(ctx))
             .await
         {
-            Ok(Some(pc)) => Some(result(id, &role, &pc)),
+            Ok(Some(pc)) => Some(PeerConnLookup::result(id, &role, &pc).encode()),
             Ok(None) => {
                 diags.attribute_error(
                     AttributePath::root().attr(ID),
@@ -147,9 +147,15 @@ mod tests {
     #[test]
     fn role_defaults_to_initiator_and_is_validated() {
         let config = Value::object([(ID, Value::string("peerconn-a")), (ROLE, Value::Null)]);
-        assert_eq!(requested_role(&config), Role::Initiator);
+        assert_eq!(
+            PeerConnLookup::decode(&config).requested_role(),
+            Role::Initiator
+        );
         let config = Value::object([(ROLE, Value::string("acceptor"))]);
-        assert_eq!(requested_role(&config), Role::Acceptor);
+        assert_eq!(
+            PeerConnLookup::decode(&config).requested_role(),
+            Role::Acceptor
+        );
         let role = schema();
         let v = &role.block.get_attribute(ROLE).expect("role").validators[0];
         assert!(v.check(&Value::string("peer")).is_err());
@@ -163,7 +169,7 @@ mod tests {
             role: None,
             ..PeerConn::default()
         };
-        let v = result("peerconn-abc", &Role::Acceptor, &pc);
+        let v = PeerConnLookup::result("peerconn-abc", &Role::Acceptor, &pc).encode();
         assert!(v.conforms_to(&schema().value_type()), "{v:?}");
         assert!(v.is_wholly_known());
         assert_eq!(v.get_attr(ROLE), Some(&Value::string("acceptor")));

@@ -4,48 +4,51 @@
 
 use async_trait::async_trait;
 
-use super::view::{self, STATUSES};
 use crate::diagnostics::{push_client_error, ErrorScope};
 use crate::limits::call_options;
+use crate::peering_view::{vpc_id_validator, PeeringView};
 use crate::ProviderData;
 use baidu_vpc::{PeerConn, PeerConnStatus};
-use tfplugin5_framework::schema::{Attribute, Schema};
-use tfplugin5_framework::{validators, Context, DataSource};
-use tfvalue::{AttributePath, Diagnostics, Type, Value};
+use tfplugin5_framework::schema::Schema;
+use tfplugin5_framework::{validators, Context, DataSource, Model, Slot};
+use tfvalue::{AttributePath, Diagnostics, Value};
 
 pub const TYPE_NAME: &str = "baidu_peerconns";
-const VPC_ID: &str = "vpc_id";
-const STATUS: &str = "status";
-const IDS: &str = "ids";
-const PEER_CONNS: &str = "peer_conns";
+
+/// Every peering status the API documents (Go SDK constants), for validating
+/// filters.
+pub const STATUSES: &[&str] = &[
+    "creating",
+    "consulting",
+    "consult_failed",
+    "active",
+    "down",
+    "starting",
+    "stopping",
+    "deleting",
+    "deleted",
+    "expired",
+    "error",
+    "updating",
+];
 
 /// `data "baidu_peerconns"`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PeerConnsDataSource;
 
-pub fn schema() -> Schema {
-    let fields = view::FIELDS
-        .iter()
-        .map(|f| format!("`{}`", f.name))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Schema::new()
-        .markdown_description(
-            "Lists the VPC peering connections this account can see (as initiator or \
-             acceptor), optionally only those of one VPC and/or in one status. Every page of \
-             the list API is read.",
-        )
-        .attribute(
-            Attribute::string(VPC_ID)
+tfplugin5_framework::model! {
+    /// `data "baidu_peerconns"`: the filters and the matching peerings.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct PeerConnList {
+        attributes {
+            pub VPC_ID => vpc_id: String = |a| a
                 .optional()
                 .markdown_description(
                     "Only peerings of this VPC (on either side). The VPC must belong to this \
                      account. Each peering is then shown from this VPC's side.",
                 )
-                .validate(view::vpc_id_validator()),
-        )
-        .attribute(
-            Attribute::string(STATUS)
+                .validate(vpc_id_validator()),
+            pub STATUS => status: String = |a| a
                 .optional()
                 .markdown_description(format!(
                     "Only peerings in this status, one of {}.",
@@ -56,31 +59,46 @@ pub fn schema() -> Schema {
                         .join(", ")
                 ))
                 .validate(validators::one_of_strings(STATUSES)),
-        )
-        .attribute(
-            Attribute::list(IDS, Type::String)
-                .computed()
-                .markdown_description(
-                    "Ids of the matching peerings, in the order the API lists them (oldest \
-                     first).",
-                ),
-        )
-        .attribute(
-            Attribute::list(PEER_CONNS, view::view_type())
+            pub IDS => ids: Vec<String> = |a| a.computed().markdown_description(
+                "Ids of the matching peerings, in the order the API lists them (oldest first).",
+            ),
+            pub PEER_CONNS => peer_conns: Vec<PeeringView> = |a| a
                 .computed()
                 .markdown_description(format!(
                     "The matching peerings, in the same order as `ids`. Each has `id` and the \
-                     attributes of `data \"baidu_peerconn\"`: {fields}."
+                     attributes of `data \"baidu_peerconn\"`: {}.",
+                    PeeringView::block()
+                        .attributes
+                        .iter()
+                        .filter(|a| a.name != "id")
+                        .map(|a| format!("`{}`", a.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
-        )
+        }
+    }
 }
 
-/// The configured status filter, if any.
-pub fn status_filter(config: &Value) -> Option<PeerConnStatus> {
-    config
-        .get_attr(STATUS)
-        .and_then(Value::as_str)
-        .map(PeerConnStatus::from)
+pub fn schema() -> Schema {
+    Schema::of::<PeerConnList>().markdown_description(
+        "Lists the VPC peering connections this account can see (as initiator or acceptor), \
+         optionally only those of one VPC and/or in one status. Every page of the list API is \
+         read.",
+    )
+}
+
+impl PeerConnList {
+    /// The configured status filter, if any.
+    pub fn status_filter(&self) -> Option<PeerConnStatus> {
+        self.status.as_deref().map(PeerConnStatus::from)
+    }
+
+    /// The data source's result: the filters plus `ids` and `peer_conns`.
+    pub fn with_result(mut self, matching: &[PeerConn]) -> Self {
+        self.ids = Slot::Known(matching.iter().map(|pc| pc.peer_conn_id.clone()).collect());
+        self.peer_conns = Slot::Known(matching.iter().map(PeeringView::of).collect());
+        self
+    }
 }
 
 /// Keeps the peerings in `status` (all of them without a filter).
@@ -92,20 +110,6 @@ pub fn filter_by_status(all: Vec<PeerConn>, status: Option<&PeerConnStatus>) -> 
             .filter(|pc| pc.status.as_ref() == Some(wanted))
             .collect(),
     }
-}
-
-/// The data source's result: the configuration plus `ids` and `peer_conns`.
-pub fn result(config: &Value, matching: &[PeerConn]) -> Value {
-    let mut out = config.clone();
-    out.set_attr(
-        IDS,
-        Value::list(matching.iter().map(|pc| Value::string(&pc.peer_conn_id))),
-    );
-    out.set_attr(
-        PEER_CONNS,
-        Value::list(matching.iter().map(|pc| view::view_object(pc, []))),
-    );
-    out
 }
 
 #[async_trait]
@@ -124,7 +128,8 @@ impl DataSource<ProviderData> for PeerConnsDataSource {
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let vpc_id = config.get_attr(VPC_ID).and_then(Value::as_str);
+        let list = PeerConnList::decode(config);
+        let vpc_id = list.vpc_id.as_deref();
         let client = &ctx.provider().client;
         let all = match client.list_all_peerconns(vpc_id, &call_options(ctx)).await {
             Ok(all) => all,
@@ -138,14 +143,14 @@ impl DataSource<ProviderData> for PeerConnsDataSource {
             }
         };
         let listed = all.len();
-        let matching = filter_by_status(all, status_filter(config).as_ref());
+        let matching = filter_by_status(all, list.status_filter().as_ref());
         tracing::debug!(
             vpc_id = vpc_id.unwrap_or(""),
             listed,
             matching = matching.len(),
             "listed peering connections"
         );
-        Some(result(config, &matching))
+        Some(list.with_result(&matching).encode_over(config))
     }
 }
 
@@ -209,22 +214,27 @@ mod tests {
     #[test]
     fn status_filter_reads_the_configuration() {
         assert_eq!(
-            status_filter(&config(None, Some("consult_failed"))),
+            PeerConnList::decode(&config(None, Some("consult_failed"))).status_filter(),
             Some(PeerConnStatus::ConsultFailed)
         );
-        assert_eq!(status_filter(&config(Some("vpc-a"), None)), None);
+        assert_eq!(
+            PeerConnList::decode(&config(Some("vpc-a"), None)).status_filter(),
+            None
+        );
     }
 
     #[test]
     fn result_lists_ids_and_objects_in_the_same_order() {
         let cfg = config(Some("vpc-demobj000001"), None);
-        let v = result(
-            &cfg,
-            &[
-                pc("peerconn-b", PeerConnStatus::Active),
-                pc("peerconn-a", PeerConnStatus::Consulting),
-            ],
-        );
+        let result = |matching: &[PeerConn]| {
+            PeerConnList::decode(&cfg)
+                .with_result(matching)
+                .encode_over(&cfg)
+        };
+        let v = result(&[
+            pc("peerconn-b", PeerConnStatus::Active),
+            pc("peerconn-a", PeerConnStatus::Consulting),
+        ]);
         assert!(v.conforms_to(&schema().value_type()), "{v:?}");
         assert!(v.is_wholly_known());
         assert_eq!(
@@ -243,7 +253,7 @@ mod tests {
             Some(&Value::string("consulting"))
         );
         assert_eq!(v.get_attr(VPC_ID), Some(&Value::string("vpc-demobj000001")));
-        let empty = result(&cfg, &[]);
+        let empty = result(&[]);
         assert_eq!(empty.get_attr(IDS), Some(&Value::List(vec![])));
         assert!(empty.conforms_to(&schema().value_type()));
     }

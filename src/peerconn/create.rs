@@ -11,8 +11,8 @@ use std::time::Duration;
 use super::dns;
 use super::mapping::create_request;
 use super::read::{fetch_views, salvage_state, state_of};
+use super::schema::PeerConnModel;
 use super::schema::*;
-use super::spec::{Slot, Spec};
 use crate::diagnostics::{
     client_error_diagnostic, error_diagnostic, push_client_error, wait_error_diagnostic,
     ErrorScope, WaitGoal,
@@ -23,6 +23,7 @@ use baidu_vpc::client::new_client_token;
 use baidu_vpc::model::CreatePeerConnRequest;
 use baidu_vpc::{BaiduClient, ClientError, PeerConnStatus, Role};
 use tfplugin5_framework::{Context, CreateRequest};
+use tfplugin5_framework::{Model, Slot};
 use tfvalue::{AttributePath, Diagnostic, Diagnostics, Value};
 
 pub(super) async fn create<D>(
@@ -31,7 +32,7 @@ pub(super) async fn create<D>(
     req: CreateRequest<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    let spec = Spec::from_value(req.planned);
+    let spec = PeerConnModel::decode(req.planned);
     let body = match create_request(&spec) {
         Ok(body) => body,
         Err(e) => {

@@ -3,11 +3,12 @@
 //! interrupt, then deletes and waits until the peering is gone.
 
 use super::rules::{self, deletion_protected};
+use super::schema::PeerConnModel;
 use super::schema::{DELETE_PROTECT, ID};
-use super::spec::Spec;
 use crate::diagnostics::{client_error_diagnostic, wait_error_diagnostic, ErrorScope, WaitGoal};
 use crate::limits::{call_options, wait_config};
 use baidu_vpc::{BaiduClient, PeerConnStatus, Role};
+use tfplugin5_framework::Model;
 use tfplugin5_framework::{Context, DeleteRequest};
 use tfvalue::{Diagnostics, Value};
 
@@ -76,7 +77,7 @@ pub(super) async fn delete<D>(
         }
     }
 
-    let spec = Spec::from_value(req.prior);
+    let spec = PeerConnModel::decode(req.prior);
     let unexpired = rules::unexpired_prepaid(req.prior, &spec);
     let deleted = match (&unexpired, rules::refunds_on_destroy(&spec)) {
         (Some(expiry), false) => {

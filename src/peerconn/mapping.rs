@@ -6,12 +6,13 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 
 use super::schema::*;
-use super::spec::{ReservationSpec, Slot, Spec};
+use super::schema::{BillingModel, PeerConnModel, ReservationModel};
 use super::term;
-use crate::peering_view::{tags_value, view_attributes};
+use crate::peering_view::{string_or_null, tags_of, SideView};
 use crate::status::dns_sync_enabled;
 use baidu_vpc::model::{Billing, CreatePeerConnRequest, PaymentTiming, Reservation, Tag};
 use baidu_vpc::PeerConn;
+use tfplugin5_framework::{Model, Slot};
 use tfvalue::Value;
 
 /// Why a plan cannot be turned into a request (a value still unknown at
@@ -38,17 +39,21 @@ pub fn tag_list(tags: &std::collections::BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-fn reservation(r: &ReservationSpec) -> Result<Reservation, NotKnown> {
+fn reservation(r: &ReservationModel) -> Result<Reservation, NotKnown> {
     Ok(Reservation {
-        reservation_length: known(&r.length, RESERVATION_LENGTH)?,
-        reservation_time_unit: r.time_unit.as_deref().unwrap_or(MONTH).to_owned(),
+        reservation_length: known(&r.reservation_length, RESERVATION_LENGTH)?,
+        reservation_time_unit: r
+            .reservation_time_unit
+            .as_deref()
+            .unwrap_or(MONTH)
+            .to_owned(),
     })
 }
 
 /// `POST /v1/peerconn` body for a planned resource. Optional arguments that
 /// are null are left out; a reservation block is sent as written (Baidu
 /// ignores it for `Postpaid`, as for the Python SDK, which always sends one).
-pub fn create_request(spec: &Spec) -> Result<CreatePeerConnRequest, NotKnown> {
+pub fn create_request(spec: &PeerConnModel) -> Result<CreatePeerConnRequest, NotKnown> {
     let billing = known(&spec.billing, BILLING)?;
     let payment_timing = PaymentTiming::from(known(&billing.payment_timing, PAYMENT_TIMING)?);
     let reservation = match &billing.reservation {
@@ -90,13 +95,13 @@ pub fn is_same_account(initiator: &PeerConn, acceptor: &PeerConn) -> bool {
 
 /// An API string for an optional argument: Baidu writes "unset" as `""`;
 /// keep `""` only where the base (prior state or plan) has it, else null.
-fn optional_string(api: &str, base: Option<&Value>) -> Value {
+fn optional_string(api: &str, base: &Slot<String>) -> Slot<String> {
     if !api.is_empty() {
-        return Value::string(api);
+        return Slot::Known(api.to_owned());
     }
-    match base.and_then(Value::as_str) {
-        Some("") => Value::string(""),
-        _ => Value::Null,
+    match base.as_deref() {
+        Some("") => Slot::Known(String::new()),
+        _ => Slot::Null,
     }
 }
 
@@ -110,131 +115,111 @@ fn optional_string(api: &str, base: Option<&Value>) -> Value {
 /// - `acceptor`: the acceptor view when it could be read; needed for
 ///   `peer_if_name` and to tell same-account peerings apart.
 pub fn state_from_views(base: &Value, initiator: &PeerConn, acceptor: Option<&PeerConn>) -> Value {
-    let mut state = base.clone();
-    let view = view_attributes(initiator);
-    let mut set = |name: &str, value: Value| {
-        state.set_attr(name, value);
-    };
-    set(ID, Value::string(initiator.peer_conn_id.clone()));
-    for name in [
-        BANDWIDTH,
-        LOCAL_VPC_ID,
-        PEER_VPC_ID,
-        PEER_REGION,
-        ROLE,
-        STATUS,
-        DNS_STATUS,
-        LOCAL_IF_ID,
-        LOCAL_REGION,
-        CREATED_TIME,
-        EXPIRED_TIME,
-        DELETE_PROTECT,
-    ] {
-        set(name, view.get(name).cloned().unwrap_or(Value::Null));
-    }
-    set(
-        DNS_SYNC,
-        Value::bool(dns_sync_enabled(initiator.dns_status.as_ref())),
-    );
-    set(TAGS, tags_value(initiator));
+    let mut state = PeerConnModel::decode(base);
+    let seen = SideView::of(initiator);
+    state.id = Slot::Known(initiator.peer_conn_id.clone());
+    state.bandwidth_in_mbps = seen.bandwidth_in_mbps;
+    state.local_vpc_id = seen.local_vpc_id;
+    state.peer_vpc_id = seen.peer_vpc_id;
+    state.peer_region = seen.peer_region;
+    state.role = initiator
+        .role
+        .as_ref()
+        .map_or(Slot::Null, |r| string_or_null(r.as_str()));
+    state.status = seen.status;
+    state.dns_status = seen.dns_status;
+    state.local_if_id = seen.local_if_id;
+    state.local_region = seen.local_region;
+    state.created_time = seen.created_time;
+    state.expired_time = seen.expired_time;
+    state.delete_protect = Slot::Known(initiator.delete_protect);
+    state.dns_sync = Slot::Known(dns_sync_enabled(initiator.dns_status.as_ref()));
+    state.tags = tags_of(initiator);
     // Not Baidu's: kept from the prior state, the default after an import.
-    if base.get_attr(ON_REJECTION).is_none_or(Value::is_null) {
-        set(ON_REJECTION, Value::string(REQUEST_AGAIN));
+    if state.on_rejection.is_null() {
+        state.on_rejection = Slot::Known(REQUEST_AGAIN.to_owned());
     }
-    set(
-        DESCRIPTION,
-        optional_string(&initiator.description, base.get_attr(DESCRIPTION)),
-    );
-    set(
-        LOCAL_IF_NAME,
-        optional_string(&initiator.local_if_name, base.get_attr(LOCAL_IF_NAME)),
-    );
+    state.description = optional_string(&initiator.description, &state.description);
+    state.local_if_name = optional_string(&initiator.local_if_name, &state.local_if_name);
 
     let same_account = acceptor.is_some_and(|a| is_same_account(initiator, a));
-    let base_peer_account = base.get_attr(PEER_ACCOUNT_ID).and_then(Value::as_str);
-    let peer_account = if !same_account {
-        optional_string(&initiator.peer_account_id, None)
-    } else if base_peer_account == Some(initiator.peer_account_id.as_str()) {
+    state.peer_account_id = if !same_account {
+        string_or_null(&initiator.peer_account_id)
+    } else if state.peer_account_id.as_deref() == Some(initiator.peer_account_id.as_str()) {
         // The user named their own account: keep it rather than fight it.
-        Value::string(initiator.peer_account_id.clone())
+        state.peer_account_id
     } else {
-        Value::Null
+        Slot::Null
     };
-    set(PEER_ACCOUNT_ID, peer_account);
     match acceptor {
-        Some(a) if same_account => set(
-            PEER_IF_NAME,
-            optional_string(&a.local_if_name, base.get_attr(PEER_IF_NAME)),
-        ),
+        Some(a) if same_account => {
+            state.peer_if_name = optional_string(&a.local_if_name, &state.peer_if_name);
+        }
         // The peer account owns that name: keep what we had.
         _ => {}
     }
 
-    let billing = billing_state(
-        base.get_attr(BILLING),
+    state.billing = Slot::Known(billing_state(
+        state.billing.into_known(),
         initiator.payment_timing.as_ref(),
         &initiator.created_time,
         &initiator.expired_time,
-    );
-    set(BILLING, billing);
-    state
+    ));
+    state.encode_over(base)
 }
 
 /// The `billing` block: `payment_timing` from the API, `reservation` from
 /// the base; an import (no base block) derives the reservation of a
 /// `Prepaid` peering from its creation and expiry times.
 fn billing_state(
-    base: Option<&Value>,
+    base: Option<BillingModel>,
     api_timing: Option<&PaymentTiming>,
     created: &str,
     expired: &str,
-) -> Value {
-    let base_block = base.and_then(Value::as_list).and_then(<[Value]>::first);
-    let timing = api_timing
-        .map(|t| Value::string(t.as_str()))
-        .or_else(|| base_block.and_then(|b| b.get_attr(PAYMENT_TIMING)).cloned())
-        .unwrap_or(Value::Null);
-    let kept = |name: &str| base_block.and_then(|b| b.get_attr(name)).cloned();
-    let (reservation, renewals) = match base_block {
-        Some(b) => (
-            b.get_attr(RESERVATION)
-                .cloned()
-                .unwrap_or_else(|| Value::list([])),
-            kept(RENEWALS).unwrap_or(Value::Null),
-        ),
-        // An import: the whole term since creation, as allowed terms.
-        None if timing.as_str() == Some(PREPAID) => {
-            let terms = whole_months(created, expired)
-                .map(term::split_into_terms)
-                .unwrap_or_default();
-            match terms.split_first() {
-                Some((first, rest)) => (
-                    Value::list([Value::object([
-                        (RESERVATION_LENGTH, Value::from(*first)),
-                        (RESERVATION_TIME_UNIT, Value::string(MONTH)),
-                    ])]),
-                    if rest.is_empty() {
-                        Value::Null
-                    } else {
-                        Value::list(rest.iter().map(|m| Value::from(*m)).collect::<Vec<_>>())
-                    },
-                ),
-                None => (Value::list([]), Value::Null),
-            }
-        }
-        None => (Value::list([]), Value::Null),
+) -> BillingModel {
+    let timing = match (api_timing, &base) {
+        (Some(t), _) => Slot::Known(t.as_str().to_owned()),
+        (None, Some(b)) => b.payment_timing.clone(),
+        (None, None) => Slot::Null,
     };
-    Value::list([Value::object([
-        (PAYMENT_TIMING, timing),
-        (RESERVATION, reservation),
-        (RENEWALS, renewals),
-        (
-            REFUND_ON_DESTROY,
-            kept(REFUND_ON_DESTROY)
-                .filter(|v| !v.is_null())
-                .unwrap_or(Value::Bool(false)),
-        ),
-    ])])
+    let Some(base) = base else {
+        // An import: the whole term since creation, as allowed terms.
+        let terms = if timing.as_deref() == Some(PREPAID) {
+            whole_months(created, expired)
+                .map(term::split_into_terms)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let (reservation, renewals) = match terms.split_first() {
+            Some((first, rest)) => (
+                Slot::Known(ReservationModel {
+                    reservation_length: Slot::Known(*first),
+                    reservation_time_unit: Slot::Known(MONTH.to_owned()),
+                }),
+                if rest.is_empty() {
+                    Slot::Null
+                } else {
+                    Slot::Known(rest.to_vec())
+                },
+            ),
+            None => (Slot::Null, Slot::Null),
+        };
+        return BillingModel {
+            payment_timing: timing,
+            reservation,
+            renewals,
+            refund_on_destroy: Slot::Known(false),
+        };
+    };
+    BillingModel {
+        payment_timing: timing,
+        refund_on_destroy: match base.refund_on_destroy {
+            Slot::Null => Slot::Known(false),
+            kept => kept,
+        },
+        ..base
+    }
 }
 
 /// When a term of `months` bought now ends: counted from `expired` (RFC
@@ -278,11 +263,12 @@ pub fn whole_months(created: &str, expired: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peerconn::spec::tests::{billing, config_with};
+    use crate::peerconn::schema::tests::{billing, config_with};
     use baidu_vpc::{DnsStatus, PeerConnStatus, Role};
+    use tfplugin5_framework::Model;
 
-    fn full_spec(timing: &str, reservation: Option<(i64, &str)>) -> Spec {
-        Spec::from_value(&config_with(&[
+    fn full_spec(timing: &str, reservation: Option<(i64, &str)>) -> PeerConnModel {
+        PeerConnModel::decode(&config_with(&[
             (BANDWIDTH, Value::from(100i64)),
             (LOCAL_VPC_ID, Value::string("vpc-demobj000001")),
             (PEER_VPC_ID, Value::string("vpc-demogz000001")),
@@ -334,7 +320,7 @@ mod tests {
 
     #[test]
     fn create_body_leaves_out_what_is_not_set() {
-        let spec = Spec::from_value(&config_with(&[
+        let spec = PeerConnModel::decode(&config_with(&[
             (BANDWIDTH, Value::from(10i64)),
             (LOCAL_VPC_ID, Value::string("vpc-a")),
             (PEER_VPC_ID, Value::string("vpc-b")),

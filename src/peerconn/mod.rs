@@ -1,8 +1,8 @@
 //! `resource "baidu_peerconn"`: a VPC peering connection managed from the
 //! initiator side.
 //!
-//! - [`schema`]: attribute names, plan behaviour, validators, descriptions.
-//! - [`spec`]: a typed view of a configuration / plan / state object.
+//! - [`schema`]: the typed model: attribute names, plan behaviour,
+//!   validators, descriptions, and what a change to each argument does.
 //! - [`mapping`]: plan → create request, API views → state.
 //! - [`rules`] and [`plan`]: Baidu's rules checked at plan time.
 //! - `create`, `read`, `update`, `delete`, `dns`: the operations.
@@ -10,13 +10,11 @@
 mod create;
 mod delete;
 mod dns;
-pub mod lifecycle;
 pub mod mapping;
 pub mod plan;
 mod read;
 pub mod rules;
 pub mod schema;
-pub mod spec;
 pub mod term;
 mod update;
 
@@ -24,8 +22,9 @@ use async_trait::async_trait;
 
 use crate::peering_view::import_peer_conn_id;
 use crate::ProviderData;
+use schema::PeerConnModel;
 use tfplugin5_framework::{
-    upgrade, Context, CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest,
+    upgrade, Context, CreateRequest, DeleteRequest, ImportRequest, Model, PlanChange, ReadRequest,
     Resource, Schema, UpdateRequest,
 };
 use tfvalue::{Diagnostics, Value};
@@ -48,7 +47,7 @@ impl Resource<ProviderData> for PeerConnResource {
     }
 
     async fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        rules::check_config(&spec::Spec::from_value(config), diags);
+        rules::check_config(&PeerConnModel::decode(config), diags);
     }
 
     async fn modify_plan(
@@ -181,12 +180,12 @@ mod tests {
         let billing = schema::billing_path(schema::RENEWALS);
         // Null renewals: the next plan adopts the configured list, buying nothing.
         assert_eq!(billing.apply_to(&state), Some(&tfvalue::Value::Null));
-        let before = spec::Spec::from_value(&state);
+        let before = PeerConnModel::decode(&state);
         let mut after_value = state.clone();
         if let Some(slot) = billing.apply_to_mut(&mut after_value) {
             *slot = tfvalue::Value::list([tfvalue::Value::from(12i64)]);
         }
-        let after = spec::Spec::from_value(&after_value);
+        let after = PeerConnModel::decode(&after_value);
         assert_eq!(
             term::renewal_change(&before, &after),
             term::RenewalChange::RecordOnly

@@ -4,18 +4,19 @@
 
 use super::mapping;
 use super::rules::{self, PlanContext};
+use super::schema::PeerConnModel;
 use super::schema::*;
-use super::spec::Spec;
 use super::term::{renewal_change, RenewalChange};
 use crate::refusal;
 use crate::status::{classify_status, StatusClass};
 use baidu_vpc::PeerConnStatus;
+use tfplugin5_framework::Model;
 use tfplugin5_framework::PlanChange;
 use tfvalue::{Diagnostic, Diagnostics, Value};
 use time::OffsetDateTime;
 
 pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut Diagnostics) {
-    let prior = plan.prior().map(Spec::from_value);
+    let prior = plan.prior().map(PeerConnModel::decode);
     if plan.is_destroy() {
         if let (Some(prior), Some(state)) = (&prior, plan.prior()) {
             rules::check_destroy(prior, diags);
@@ -94,7 +95,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         } else if *status == PeerConnStatus::Expired
             && plan
                 .planned()
-                .map(Spec::from_value)
+                .map(PeerConnModel::decode)
                 .and_then(|p| p.prepaid())
                 == Some(true)
         {
@@ -140,7 +141,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         keep_unaffected_computed_values(plan);
     }
 
-    let Some(planned) = plan.planned().map(Spec::from_value) else {
+    let Some(planned) = plan.planned().map(PeerConnModel::decode) else {
         return;
     };
     let cx = PlanContext {
@@ -191,7 +192,7 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
 /// renewal is announced as a purchase with its months and the new expiry,
 /// and every other change of the term as buying nothing.
 fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-    let (before, after) = (Spec::from_value(prior), Spec::from_value(planned));
+    let (before, after) = (PeerConnModel::decode(prior), PeerConnModel::decode(planned));
     let id = prior
         .get_attr(ID)
         .and_then(Value::as_str)
@@ -229,7 +230,7 @@ fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Dia
         ),
         RenewalChange::None => {}
     }
-    let reservation = |s: &Spec| s.billing.known().map(|b| b.reservation.clone());
+    let reservation = |s: &PeerConnModel| s.billing.known().map(|b| b.reservation.clone());
     if after.prepaid() == Some(true)
         && reservation(&before).is_some_and(|r| !r.is_null())
         && reservation(&before) != reservation(&after)
@@ -333,7 +334,7 @@ fn status_advice(status: &PeerConnStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peerconn::spec::tests::{billing, config_with};
+    use crate::peerconn::schema::tests::{billing, config_with};
     use tfvalue::AttributePath;
 
     fn config() -> Value {

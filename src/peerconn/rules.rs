@@ -5,13 +5,14 @@
 //! (`schema.rs`); the rules here combine attributes, the provider's region or
 //! the prior state. Rules whose inputs are unknown are skipped.
 
+use super::schema::PeerConnModel;
 use super::schema::*;
-use super::spec::{Slot, Spec};
 use baidu_vpc::PeerConnStatus;
+use tfplugin5_framework::Slot;
 use tfvalue::{Diagnostic, Diagnostics};
 
 /// Rules over the configuration alone (validate time and before each plan).
-pub fn check_config(spec: &Spec, diags: &mut Diagnostics) {
+pub fn check_config(spec: &PeerConnModel, diags: &mut Diagnostics) {
     if let (Some(local), Some(peer)) = (spec.local_vpc_id.as_deref(), spec.peer_vpc_id.as_deref()) {
         if local == peer {
             diags.push(
@@ -72,14 +73,14 @@ pub struct PlanContext<'a> {
     /// The provider's region, where `local_vpc_id` lives.
     pub provider_region: &'a str,
     /// The prior object; `None` when creating.
-    pub prior: Option<&'a Spec>,
+    pub prior: Option<&'a PeerConnModel>,
     /// The prior object's status, when known.
     pub prior_status: Option<&'a PeerConnStatus>,
 }
 
 /// Every plan rule: [`check_new`] and, for an existing peering,
 /// [`check_change`].
-pub fn check_plan(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) {
+pub fn check_plan(planned: &PeerConnModel, cx: PlanContext<'_>, diags: &mut Diagnostics) {
     check_new(planned, cx, diags);
     if let Some(prior) = cx.prior {
         check_change(planned, prior, cx.prior_status, diags);
@@ -88,7 +89,7 @@ pub fn check_plan(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) 
 
 /// Rules on what the plan asks for, with the provider's region: the same
 /// whatever the peering is now.
-pub fn check_new(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) {
+pub fn check_new(planned: &PeerConnModel, cx: PlanContext<'_>, diags: &mut Diagnostics) {
     if planned.prepaid() == Some(true) {
         if let Some(region) = planned.peer_region.as_deref() {
             if region == cx.provider_region {
@@ -129,8 +130,8 @@ pub fn check_new(planned: &Spec, cx: PlanContext<'_>, diags: &mut Diagnostics) {
 /// `prior_status`) into `planned`: what Baidu refuses for the peering as it
 /// is now.
 pub fn check_change(
-    planned: &Spec,
-    prior: &Spec,
+    planned: &PeerConnModel,
+    prior: &PeerConnModel,
     prior_status: Option<&PeerConnStatus>,
     diags: &mut Diagnostics,
 ) {
@@ -173,7 +174,7 @@ pub fn check_change(
 
 /// Rules for destroying `prior` (Terraform ≥ 1.3 plans destroys through the
 /// provider; `delete` repeats the check for older versions).
-pub fn check_destroy(prior: &Spec, diags: &mut Diagnostics) {
+pub fn check_destroy(prior: &PeerConnModel, diags: &mut Diagnostics) {
     if prior.delete_protect == Slot::Known(true) {
         diags.push(deletion_protected());
     }
@@ -181,7 +182,7 @@ pub fn check_destroy(prior: &Spec, diags: &mut Diagnostics) {
 
 /// Whether `state` is a `Prepaid` peering whose paid term is still running,
 /// which Baidu does not release (only refund): its expiry when so.
-pub fn unexpired_prepaid(state: &tfvalue::Value, spec: &Spec) -> Option<String> {
+pub fn unexpired_prepaid(state: &tfvalue::Value, spec: &PeerConnModel) -> Option<String> {
     use tfvalue::Value;
     let status = state
         .get_attr(STATUS)
@@ -199,7 +200,7 @@ pub fn unexpired_prepaid(state: &tfvalue::Value, spec: &Spec) -> Option<String> 
 }
 
 /// Whether a destroy of `spec` refunds it (`billing[0].refund_on_destroy`).
-pub fn refunds_on_destroy(spec: &Spec) -> bool {
+pub fn refunds_on_destroy(spec: &PeerConnModel) -> bool {
     spec.billing
         .known()
         .and_then(|b| b.refund_on_destroy.known().copied())
@@ -235,10 +236,11 @@ pub fn deletion_protected() -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peerconn::spec::tests::{billing, config_with};
+    use crate::peerconn::schema::tests::{billing, config_with};
+    use tfplugin5_framework::Model;
     use tfvalue::{AttributePath, Value};
 
-    fn base(pairs: &[(&str, Value)]) -> Spec {
+    fn base(pairs: &[(&str, Value)]) -> PeerConnModel {
         let mut all = vec![
             (BANDWIDTH, Value::from(100i64)),
             (LOCAL_VPC_ID, Value::string("vpc-demobj000001")),
@@ -249,16 +251,16 @@ mod tests {
             (DELETE_PROTECT, Value::bool(false)),
         ];
         all.extend(pairs.iter().cloned());
-        Spec::from_value(&config_with(&all))
+        PeerConnModel::decode(&config_with(&all))
     }
 
-    fn config_errors(spec: &Spec) -> Vec<(String, String)> {
+    fn config_errors(spec: &PeerConnModel) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
         check_config(spec, &mut d);
         paths(d)
     }
 
-    fn plan_errors(spec: &Spec, cx: PlanContext<'_>) -> Vec<(String, String)> {
+    fn plan_errors(spec: &PeerConnModel, cx: PlanContext<'_>) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
         check_plan(spec, cx, &mut d);
         paths(d)

@@ -1,47 +1,24 @@
-//! The schema of `resource "baidu_peerconn"`: attribute names (stable: they
-//! are users' configuration), per-attribute plan behaviour and validators, and the
-//! user-facing descriptions the documentation is generated from.
+//! `resource "baidu_peerconn"` declared once: its typed model, from which
+//! come the attribute names (stable: they are users' configuration), each
+//! attribute's plan behaviour, validators and user-facing description (the
+//! documentation is generated from them), and what a change to each
+//! argument does.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tfplugin5_framework::schema::{Attribute, Block, NestedBlock, Schema};
+use tfplugin5_framework::behaviour::{timeouts_behaviours, Behaviour, Drift, Effect, Lifecycle};
+use tfplugin5_framework::model::{Model, Slot};
+use tfplugin5_framework::schema::Schema;
 use tfplugin5_framework::timeouts::Timeouts;
 use tfplugin5_framework::validators::{self, Validator};
-use tfvalue::{AttributePath, Type, Value};
+use tfvalue::{AttributePath, Value};
 
-pub const ID: &str = "id";
-pub const BANDWIDTH: &str = "bandwidth_in_mbps";
-pub const LOCAL_VPC_ID: &str = "local_vpc_id";
-pub const PEER_VPC_ID: &str = "peer_vpc_id";
-pub const PEER_REGION: &str = "peer_region";
-pub const PEER_ACCOUNT_ID: &str = "peer_account_id";
-pub const DESCRIPTION: &str = "description";
-pub const LOCAL_IF_NAME: &str = "local_if_name";
-pub const PEER_IF_NAME: &str = "peer_if_name";
-pub const BILLING: &str = "billing";
-pub const PAYMENT_TIMING: &str = "payment_timing";
-pub const RESERVATION: &str = "reservation";
-pub const RESERVATION_LENGTH: &str = "reservation_length";
-pub const RESERVATION_TIME_UNIT: &str = "reservation_time_unit";
-pub const RENEWALS: &str = "renewals";
-pub const REFUND_ON_DESTROY: &str = "refund_on_destroy";
-pub const TAGS: &str = "tags";
-pub const RESOURCE_GROUP_ID: &str = "resource_group_id";
-pub const DELETE_PROTECT: &str = "delete_protect";
-pub const DNS_SYNC: &str = "dns_sync";
 pub const TIMEOUTS: &str = "timeouts";
-pub const ON_REJECTION: &str = "on_rejection";
 /// `on_rejection`: a rejected request is replaced by a new one (the default).
 pub const REQUEST_AGAIN: &str = "request_again";
 /// `on_rejection`: a rejected request makes the apply fail.
 pub const FAIL: &str = "fail";
-pub const ROLE: &str = "role";
-pub const STATUS: &str = "status";
-pub const DNS_STATUS: &str = "dns_status";
-pub const LOCAL_IF_ID: &str = "local_if_id";
-pub const LOCAL_REGION: &str = "local_region";
-pub const CREATED_TIME: &str = "created_time";
-pub const EXPIRED_TIME: &str = "expired_time";
 
 pub const PREPAID: &str = "Prepaid";
 pub const POSTPAID: &str = "Postpaid";
@@ -114,10 +91,8 @@ fn no_null_values() -> Validator {
     })
 }
 
-pub fn schema() -> Schema {
-    Schema::new()
-        .markdown_description(
-            "A VPC peering connection of Baidu AI Cloud, managed from the **initiator** side: \
+const RESOURCE_DOC: &str =
+    "A VPC peering connection of Baidu AI Cloud, managed from the **initiator** side: \
              it connects `local_vpc_id` (in the provider's account and region) with \
              `peer_vpc_id` in `peer_region`, in the same account or, with `peer_account_id`, \
              in another account.\n\n\
@@ -131,19 +106,29 @@ pub fn schema() -> Schema {
              beside one that still exists. If it was deleted outside Terraform, the next refresh \
              removes it from the state with a warning and the next apply creates it again.\n\n\
              Import an existing peering by its id: `terraform import baidu_peerconn.example \
-             peerconn-xxxxxxxxxxxx`, or with an `import {}` block on Terraform 1.5 and later.",
-        )
-        .attribute(
-            Attribute::string(ID)
+             peerconn-xxxxxxxxxxxx`, or with an `import {}` block on Terraform 1.5 and later.";
+
+const MISSING: Effect = Effect::Refused("Missing required argument");
+const INVALID: Effect = Effect::Refused("Invalid attribute value");
+
+tfplugin5_framework::model! {
+    /// A `baidu_peerconn` object (configuration, plan or state): every
+    /// attribute as null, unknown or known, so the plan rules, the request
+    /// mapping and the state read fields instead of walking values. Each
+    /// argument's declared behaviour (what a change does, drift) is the
+    /// `=> Lifecycle` after its schema; the docs' table and the
+    /// lifecycle-matrix test are generated from them.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct PeerConnModel {
+        attributes {
+            pub ID => id: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description(
                     "The peering connection id (`peerconn-…`) Baidu assigned at creation; the \
                      id `terraform import` takes.",
                 ),
-        )
-        .attribute(
-            Attribute::number(BANDWIDTH)
+            pub BANDWIDTH => bandwidth_in_mbps: i64 = |a| a
                 .required()
                 .validate(validators::int_between(MIN_BANDWIDTH, MAX_BANDWIDTH))
                 .markdown_description(format!(
@@ -151,40 +136,39 @@ pub fn schema() -> Schema {
                      {MAX_BANDWIDTH}. Changed in place (resize). A `Prepaid` peering can only \
                      grow: a decrease makes the plan warn and the apply refuse it (a warning, \
                      not a plan error, so that `terraform destroy` is never blocked by it)."
-                )),
-        )
-        .attribute(
-            Attribute::string(LOCAL_VPC_ID)
+                ))
+                => Lifecycle::new(Effect::InPlace(&["ResizePeerConn"]), MISSING)
+                    .drift(Drift::Reverted(Effect::InPlace(&["ResizePeerConn"]))),
+            pub LOCAL_VPC_ID => local_vpc_id: String = |a| a
                 .required()
                 .requires_replace()
                 .validate(vpc_id())
                 .markdown_description(
                     "Id of the local VPC (`vpc-…`), in the provider's account. Changing it \
                      replaces the peering.",
-                ),
-        )
-        .attribute(
-            Attribute::string(PEER_VPC_ID)
+                )
+                => Lifecycle::new(Effect::Replace, MISSING).emptied(INVALID),
+            pub PEER_VPC_ID => peer_vpc_id: String = |a| a
                 .required()
                 .requires_replace()
                 .validate(vpc_id())
                 .markdown_description(
                     "Id of the peer VPC (`vpc-…`); it must differ from `local_vpc_id`. Only one \
                      peering may exist between two VPCs. Changing it replaces the peering.",
-                ),
-        )
-        .attribute(
-            Attribute::string(PEER_REGION)
+                )
+                => Lifecycle::new(Effect::Replace, MISSING).emptied(INVALID),
+            pub PEER_REGION => peer_region: String = |a| a
                 .required()
                 .requires_replace()
                 .validate(validators::one_of_strings(&REGIONS))
                 .markdown_description(format!(
                     "Region code of the peer VPC, one of {}. Changing it replaces the peering.",
                     REGIONS.map(|r| format!("`{r}`")).join(", ")
-                )),
-        )
-        .attribute(
-            Attribute::string(PEER_ACCOUNT_ID)
+                ))
+                => Lifecycle::new(Effect::Replace, MISSING).emptied(INVALID),
+            // Optional + computed: removed, the peering stays with the
+            // account it has.
+            pub PEER_ACCOUNT_ID => peer_account_id: String = |a| a
                 .optional()
                 .computed()
                 .use_state_for_unknown()
@@ -200,19 +184,18 @@ pub fn schema() -> Schema {
                      value here as another account). A cross-account peering stays `consulting` \
                      until the peer accepts it. Imported same-account peerings read back as \
                      null. Changing it replaces the peering.",
-                ),
-        )
-        .attribute(
-            Attribute::string(DESCRIPTION)
+                )
+                => Lifecycle::new(Effect::Replace, Effect::NoChange).emptied(INVALID),
+            pub DESCRIPTION => description: String = |a| a
                 .optional()
                 .validate(validators::string_length_between(0, MAX_DESCRIPTION_LEN))
                 .markdown_description(format!(
                     "Description of the peering (at most {MAX_DESCRIPTION_LEN} characters). \
                      Changed in place."
-                )),
-        )
-        .attribute(
-            Attribute::string(LOCAL_IF_NAME)
+                ))
+                => Lifecycle::new(UPDATE, UPDATE).emptied(UPDATE).drift(Drift::Reverted(UPDATE)),
+            // Optional + computed: removed, the name Baidu has is kept.
+            pub LOCAL_IF_NAME => local_if_name: String = |a| a
                 .optional()
                 .computed()
                 .use_state_for_unknown()
@@ -220,10 +203,11 @@ pub fn schema() -> Schema {
                 .markdown_description(format!(
                     "Name of the local side's peering interface (1 to {MAX_IF_NAME_LEN} \
                      characters). Changed in place; when left out, the name Baidu has is kept."
-                )),
-        )
-        .attribute(
-            Attribute::string(PEER_IF_NAME)
+                ))
+                => Lifecycle::new(UPDATE, Effect::NoChange)
+                    .emptied(INVALID)
+                    .drift(Drift::Reverted(UPDATE)),
+            pub PEER_IF_NAME => peer_if_name: String = |a| a
                 .optional()
                 .validate(interface_name())
                 .markdown_description(format!(
@@ -231,10 +215,9 @@ pub fn schema() -> Schema {
                      characters). Only for same-account peerings (the peer account names its own \
                      interface): setting it together with `peer_account_id` is an error at plan \
                      time. Changed in place."
-                )),
-        )
-        .attribute(
-            Attribute::map(TAGS, Type::String)
+                ))
+                => Lifecycle::new(UPDATE, UPDATE).emptied(INVALID).drift(Drift::Reverted(UPDATE)),
+            pub TAGS => tags: BTreeMap<String, String> = |a| a
                 .optional()
                 .computed()
                 .requires_replace()
@@ -248,10 +231,11 @@ pub fn schema() -> Schema {
                      recreated (traffic stops until the new one is active; its id and interface \
                      ids change). Add `tags` to `lifecycle { ignore_changes }` to relabel without \
                      that. No tags and `{}` mean the same.",
-                ),
-        )
-        .attribute(
-            Attribute::string(RESOURCE_GROUP_ID)
+                )
+                => Lifecycle::new(Effect::Replace, Effect::Replace)
+                    .emptied(Effect::Replace)
+                    .drift(Drift::Reverted(Effect::Replace)),
+            pub RESOURCE_GROUP_ID => resource_group_id: String = |a| a
                 .optional()
                 .computed()
                 .use_state_for_unknown()
@@ -262,20 +246,21 @@ pub fn schema() -> Schema {
                      the configured value is kept; after an import the configured value is \
                      adopted without replacement. Changing a value set at creation replaces the \
                      peering.",
-                ),
-        )
-        .attribute(
-            Attribute::bool(DELETE_PROTECT)
+                )
+                => Lifecycle::new(Effect::Replace, Effect::NoChange)
+                    .emptied(INVALID)
+                    .drift(Drift::NotReported),
+            pub DELETE_PROTECT => delete_protect: bool = |a| a
                 .default(Value::Bool(false))
                 .markdown_description(
                     "Deletion protection. While `true`, Baidu refuses to delete the peering and \
                      so does this provider: a destroy plan fails (on Terraform 1.3 and later; on \
                      older versions the destroy itself fails) until you set it to `false` and \
                      apply. Changed in place. Default `false`.",
-                ),
-        )
-        .attribute(
-            Attribute::bool(DNS_SYNC)
+                )
+                => Lifecycle::new(PROTECT, PROTECT).drift(Drift::Reverted(PROTECT)),
+            // Drift: turned off outside Terraform while configured on.
+            pub DNS_SYNC => dns_sync: bool = |a| a
                 .default(Value::Bool(false))
                 .markdown_description(
                     "Synchronise DNS resolution to the peer VPC (the local side's DNS sync). \
@@ -283,10 +268,13 @@ pub fn schema() -> Schema {
                      the peer accepted (setting it at creation is an error at plan time). Changed \
                      in place; applying waits until DNS sync is fully open or closed. Default \
                      `false`.",
-                ),
-        )
-        .attribute(
-            Attribute::string(ON_REJECTION)
+                )
+                => Lifecycle::new(
+                    Effect::InPlace(&["OpenPeerConnSyncDNS"]),
+                    Effect::InPlace(&["ClosePeerConnSyncDNS"]),
+                )
+                .drift(Drift::Reverted(Effect::InPlace(&["OpenPeerConnSyncDNS"]))),
+            pub ON_REJECTION => on_rejection: String = |a| a
                 .default(Value::string(REQUEST_AGAIN))
                 .validate(validators::one_of_strings(&[REQUEST_AGAIN, FAIL]))
                 .markdown_description(format!(
@@ -297,66 +285,57 @@ pub fn schema() -> Schema {
                      apply fail with what to do, so that two automated pipelines, one \
                      requesting and one rejecting, do not loop. Stored only: changing it makes \
                      no API call."
-                )),
-        )
-        .attribute(
-            Attribute::string(ROLE)
+                ))
+                => Lifecycle::new(Effect::StoredOnly, Effect::StoredOnly).emptied(INVALID),
+            pub ROLE => role: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description(
                     "Side of the peering this resource shows: always `initiator`.",
                 ),
-        )
-        .attribute(Attribute::string(STATUS).computed().markdown_description(
-            "Status of the peering: `active`, `consulting` (waiting for the peer account), \
-             transitional ones such as `creating` or `updating`, or `consult_failed`, \
-             `expired`, `error`, `down`, which make the next plan replace the peering.",
-        ))
-        .attribute(Attribute::string(DNS_STATUS).computed().markdown_description(
-            "DNS sync status of the local side: `close`, `wait`, `syncing`, `open` or `closing`.",
-        ))
-        .attribute(
-            Attribute::string(LOCAL_IF_ID)
+            pub STATUS => status: String = |a| a.computed().markdown_description(
+                "Status of the peering: `active`, `consulting` (waiting for the peer account), \
+                 transitional ones such as `creating` or `updating`, or `consult_failed`, \
+                 `expired`, `error`, `down`, which make the next plan replace the peering.",
+            ),
+            pub DNS_STATUS => dns_status: String = |a| a.computed().markdown_description(
+                "DNS sync status of the local side: `close`, `wait`, `syncing`, `open` or \
+                 `closing`.",
+            ),
+            pub LOCAL_IF_ID => local_if_id: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description(
                     "Id of the local peering interface (`qpif-…`), the next hop for routes to \
                      the peer VPC.",
                 ),
-        )
-        .attribute(
-            Attribute::string(LOCAL_REGION)
+            pub LOCAL_REGION => local_region: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description("Region of the local VPC."),
-        )
-        .attribute(
-            Attribute::string(CREATED_TIME)
+            pub CREATED_TIME => created_time: String = |a| a
                 .computed()
                 .use_state_for_unknown()
                 .markdown_description("When the peering was created (UTC, ISO 8601)."),
-        )
-        .attribute(Attribute::string(EXPIRED_TIME).computed().markdown_description(
-            "When a `Prepaid` peering's paid period ends (UTC, ISO 8601); null for `Postpaid`.",
-        ))
-        .block(
-            NestedBlock::list(BILLING, billing_block())
+            pub EXPIRED_TIME => expired_time: String = |a| a.computed().markdown_description(
+                "When a `Prepaid` peering's paid period ends (UTC, ISO 8601); null for \
+                 `Postpaid`.",
+            ),
+        }
+        blocks {
+            pub BILLING => billing: BillingModel = |b| b
                 .min_items(1)
-                .max_items(1),
-        )
-        .timeouts(
-            Timeouts::new()
-                .create(DEFAULT_CREATE_TIMEOUT)
-                .update(DEFAULT_UPDATE_TIMEOUT)
-                .delete(DEFAULT_DELETE_TIMEOUT),
-        )
+                .markdown_description("How the peering is billed. Exactly one `billing` block."),
+        }
+    }
 }
 
-fn billing_block() -> Block {
-    Block::new()
-        .markdown_description("How the peering is billed. Exactly one `billing` block.")
-        .attribute(
-            Attribute::string(PAYMENT_TIMING)
+tfplugin5_framework::model! {
+    /// The `billing` block.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct BillingModel {
+        attributes {
+            pub PAYMENT_TIMING => payment_timing: String = |a| a
                 .required()
                 .requires_replace()
                 .validate(validators::one_of_strings(&[PREPAID, POSTPAID]))
@@ -364,10 +343,11 @@ fn billing_block() -> Block {
                     "`Postpaid` (pay as you go) or `Prepaid` (a paid term, see `reservation`). \
                      Peerings within one region support only `Postpaid`. Changing it replaces \
                      the peering.",
-                ),
-        )
-        .attribute(
-            Attribute::list(RENEWALS, Type::Number)
+                )
+                => Lifecycle::new(Effect::Replace, MISSING).emptied(INVALID),
+            // Terms bought after creation, oldest first. Appending a term
+            // buys it; any other change buys nothing (stored only).
+            pub RENEWALS => renewals: Vec<i64> = |a| a
                 .optional()
                 .validate(validators::each_element(validators::int_one_of(
                     &RESERVATION_LENGTHS,
@@ -381,10 +361,11 @@ fn billing_block() -> Block {
                      and refunds nothing, and after an import (or on state written before this \
                      argument existed) the configured list is adopted without a purchase. Each \
                      term is 1 to 9, 12, 24 or 36.",
-                ),
-        )
-        .attribute(
-            Attribute::bool(REFUND_ON_DESTROY)
+                )
+                => Lifecycle::new(Effect::InPlace(&["RenewPeerConn"]), Effect::StoredOnly)
+                    .emptied(Effect::StoredOnly)
+                    .drift(Drift::NotReported),
+            pub REFUND_ON_DESTROY => refund_on_destroy: bool = |a| a
                 .default(Value::Bool(false))
                 .markdown_description(
                     "Destroying (or replacing) a `Prepaid` peering before its term ends: \
@@ -393,41 +374,170 @@ fn billing_block() -> Block {
                      (Baidu's refund call: the unused part is returned, where Baidu offers \
                      refunds) instead of deleting it. Stored only: changing it makes no API \
                      call.",
-                ),
-        )
-        .block(NestedBlock::list(RESERVATION, reservation_block()).max_items(1))
+                )
+                => Lifecycle::new(Effect::StoredOnly, Effect::StoredOnly),
+        }
+        blocks {
+            /// `Null` when the configuration has no `reservation` block.
+            pub RESERVATION => reservation: ReservationModel = |b| b.markdown_description(
+                "The **initial** paid term of a `Prepaid` peering (required for `Prepaid`, \
+                 refused for `Postpaid`), bought when it is created. Baidu does not report it \
+                 back, so the configured block is kept. Changing it later buys nothing (the plan \
+                 says so): to extend the term, append to `renewals`. An imported `Prepaid` \
+                 peering gets its whole months between creation and expiry, split into allowed \
+                 terms (e.g. 10 months: a term of 9 and `renewals = [1]`), so the generated \
+                 configuration is valid and plans no purchase.",
+            ),
+        }
+    }
 }
 
-fn reservation_block() -> Block {
-    Block::new()
-        .markdown_description(
-            "The **initial** paid term of a `Prepaid` peering (required for `Prepaid`, \
-             refused for `Postpaid`), bought when it is created. Baidu does not report it \
-             back, so the configured block is kept. Changing it later buys nothing (the plan \
-             says so): to extend the term, append to `renewals`. An imported `Prepaid` \
-             peering gets its whole months between creation and expiry, split into allowed \
-             terms (e.g. 10 months: a term of 9 and `renewals = [1]`), so the generated \
-             configuration is valid and plans no purchase.",
-        )
-        .attribute(
-            Attribute::number(RESERVATION_LENGTH)
+tfplugin5_framework::model! {
+    /// The `reservation` block.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ReservationModel {
+        attributes {
+            // The initial term: changing it later buys nothing.
+            pub RESERVATION_LENGTH => reservation_length: i64 = |a| a
                 .required()
                 .validate(validators::int_one_of(&RESERVATION_LENGTHS))
                 .markdown_description(
                     "Length of the term: 1 to 9, 12, 24 or 36 (in `reservation_time_unit`s).",
-                ),
-        )
-        .attribute(
-            Attribute::string(RESERVATION_TIME_UNIT)
+                )
+                => Lifecycle::new(Effect::StoredOnly, MISSING).drift(Drift::NotReported),
+            pub RESERVATION_TIME_UNIT => reservation_time_unit: String = |a| a
                 .default(Value::string(MONTH))
                 .validate(validators::one_of_strings(&[MONTH]))
-                .markdown_description("Unit of `reservation_length`: only `month` (the default)."),
-        )
+                .markdown_description("Unit of `reservation_length`: only `month` (the default).")
+                => Lifecycle::new(INVALID, Effect::NoChange).emptied(INVALID),
+        }
+    }
+}
+
+const UPDATE: Effect = Effect::InPlace(&["UpdatePeerConn"]);
+const PROTECT: Effect = Effect::InPlace(&["UpdatePeerConnDeleteProtect"]);
+
+impl BillingModel {
+    pub fn is_prepaid(&self) -> bool {
+        self.payment_timing.as_deref() == Some(PREPAID)
+    }
+}
+
+impl PeerConnModel {
+    /// `Some(true)` for a known `Prepaid` billing block, `Some(false)` for a
+    /// known other one, `None` while not known.
+    pub fn prepaid(&self) -> Option<bool> {
+        let billing = self.billing.known()?;
+        billing.payment_timing.known()?;
+        Some(billing.is_prepaid())
+    }
+
+    /// Cross-account as far as the configuration tells: `peer_account_id`
+    /// is set (see the attribute's description). `None` while unknown.
+    pub fn cross_account(&self) -> Option<bool> {
+        match &self.peer_account_id {
+            Slot::Null => Some(false),
+            Slot::Unknown => None,
+            Slot::Known(_) => Some(true),
+        }
+    }
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts::new()
+        .create(DEFAULT_CREATE_TIMEOUT)
+        .update(DEFAULT_UPDATE_TIMEOUT)
+        .delete(DEFAULT_DELETE_TIMEOUT)
+}
+
+pub fn schema() -> Schema {
+    Schema::of::<PeerConnModel>()
+        .markdown_description(RESOURCE_DOC)
+        .timeouts(timeouts())
+}
+
+/// What a change to each argument does, `timeouts` included.
+pub fn behaviours() -> Vec<Behaviour> {
+    let mut rows = PeerConnModel::behaviours();
+    rows.extend(timeouts_behaviours(&timeouts()));
+    rows
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use tfplugin5_framework::behaviour::undeclared;
+    use tfvalue::Number;
+
+    /// A configuration object as Terraform sends it: every attribute
+    /// present, the given ones set.
+    pub(crate) fn config_with(pairs: &[(&str, Value)]) -> Value {
+        let mut v = schema().empty_value();
+        for (k, val) in pairs {
+            v.set_attr(*k, val.clone());
+        }
+        v
+    }
+
+    pub(crate) fn billing(timing: &str, reservation: Option<(i64, &str)>) -> Value {
+        let reservation = match reservation {
+            Some((len, unit)) => Value::list([Value::object([
+                (RESERVATION_LENGTH, Value::from(len)),
+                (RESERVATION_TIME_UNIT, Value::string(unit)),
+            ])]),
+            None => Value::list([]),
+        };
+        Value::list([Value::object([
+            (PAYMENT_TIMING, Value::string(timing)),
+            (RESERVATION, reservation),
+            (RENEWALS, Value::Null),
+            (REFUND_ON_DESTROY, Value::Bool(false)),
+        ])])
+    }
+
+    #[test]
+    fn reads_known_null_and_unknown_arguments() {
+        let v = config_with(&[
+            (BANDWIDTH, Value::from(100i64)),
+            (LOCAL_VPC_ID, Value::string("vpc-a")),
+            (PEER_VPC_ID, Value::unknown()),
+            (BILLING, billing(PREPAID, Some((3, MONTH)))),
+            (TAGS, Value::map([("env", Value::string("dev"))])),
+        ]);
+        let s = PeerConnModel::decode(&v);
+        assert_eq!(s.bandwidth_in_mbps, Slot::Known(100));
+        assert_eq!(s.local_vpc_id.as_deref(), Some("vpc-a"));
+        assert_eq!(s.peer_vpc_id, Slot::Unknown);
+        assert_eq!(s.peer_region, Slot::Null);
+        assert_eq!(s.prepaid(), Some(true));
+        assert_eq!(s.cross_account(), Some(false));
+        let r = s
+            .billing
+            .known()
+            .and_then(|b| b.reservation.known())
+            .cloned();
+        assert_eq!(
+            r,
+            Some(ReservationModel {
+                reservation_length: Slot::Known(3),
+                reservation_time_unit: Slot::Known(MONTH.into())
+            })
+        );
+        assert_eq!(s.tags.known().map(|t| t["env"].as_str()), Some("dev"));
+    }
+
+    #[test]
+    fn blocks_missing_or_unknown() {
+        let s = PeerConnModel::decode(&config_with(&[]));
+        assert_eq!(s.billing, Slot::Null);
+        assert_eq!(s.prepaid(), None);
+        let s = PeerConnModel::decode(&config_with(&[(BILLING, Value::unknown())]));
+        assert_eq!(s.billing, Slot::Unknown);
+        // A fractional bandwidth is not an i64: rules skip it, validators report it.
+        let half = Value::Number(Number::parse("1.5").expect("n"));
+        let s = PeerConnModel::decode(&config_with(&[(BANDWIDTH, half)]));
+        assert_eq!(s.bandwidth_in_mbps, Slot::Unknown);
+    }
 
     #[test]
     fn schema_is_sound_and_documented() {
@@ -450,6 +560,15 @@ mod tests {
             }
         }
         assert!(undocumented.is_empty(), "{undocumented:?}");
+    }
+
+    #[test]
+    fn every_argument_has_exactly_one_declared_behaviour() {
+        let (missing, extra) = undeclared(&schema().block, &behaviours());
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "arguments without a declared behaviour {missing:?}; rows for no argument {extra:?}"
+        );
     }
 
     #[test]

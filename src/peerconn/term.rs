@@ -2,8 +2,9 @@
 //! peering's term is written down. Only appending to `billing.renewals`
 //! buys; nothing derived from Baidu's answers ever does.
 
+use super::schema::PeerConnModel;
 use super::schema::RESERVATION_LENGTHS;
-use super::spec::{Slot, Spec};
+use tfplugin5_framework::Slot;
 
 /// What a change of `renewals` means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +22,8 @@ pub enum RenewalChange {
 /// What going from `prior` to `planned` does to the renewals. Only a
 /// `Prepaid` peering whose prior list is known and is a prefix of the
 /// planned one buys, and then only the appended terms.
-pub fn renewal_change(prior: &Spec, planned: &Spec) -> RenewalChange {
-    let renewals = |s: &Spec| -> Slot<Vec<i64>> {
+pub fn renewal_change(prior: &PeerConnModel, planned: &PeerConnModel) -> RenewalChange {
+    let renewals = |s: &PeerConnModel| -> Slot<Vec<i64>> {
         s.billing
             .known()
             .map(|b| b.renewals.clone())
@@ -67,15 +68,16 @@ pub fn split_into_terms(months: i64) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::peerconn::schema::tests::config_with;
     use crate::peerconn::schema::*;
-    use crate::peerconn::spec::tests::config_with;
+    use tfplugin5_framework::Model;
     use tfvalue::Value;
 
-    fn prepaid(renewals: Option<&[i64]>) -> Spec {
+    fn prepaid(renewals: Option<&[i64]>) -> PeerConnModel {
         let renewals = renewals.map_or(Value::Null, |r| {
             Value::list(r.iter().map(|m| Value::from(*m)).collect::<Vec<_>>())
         });
-        Spec::from_value(&config_with(&[(
+        PeerConnModel::decode(&config_with(&[(
             BILLING,
             Value::list([Value::object([
                 (PAYMENT_TIMING, Value::string(PREPAID)),

@@ -17,8 +17,8 @@
 
 use super::dns;
 use super::read::{fetch_views, salvage_state, state_of};
+use super::schema::PeerConnModel;
 use super::schema::*;
-use super::spec::{Slot, Spec};
 use super::term::{renewal_change, RenewalChange};
 use crate::diagnostics::{client_error_diagnostic, wait_error_diagnostic, ErrorScope, WaitGoal};
 use crate::limits::{call_options, wait_config};
@@ -26,6 +26,7 @@ use crate::status::{FAILED_STATUSES, SETTLED_STATUSES};
 use baidu_vpc::model::{RenewPeerConnRequest, UpdatePeerConnRequest};
 use baidu_vpc::{BaiduClient, PeerConnStatus, Role};
 use tfplugin5_framework::{Context, UpdateRequest};
+use tfplugin5_framework::{Model, Slot};
 use tfvalue::{AttributePath, Diagnostic, Diagnostics, Value};
 
 /// What an update has to do, from prior and planned.
@@ -46,7 +47,7 @@ fn changed<T: PartialEq + Clone>(prior: &Slot<T>, planned: &Slot<T>) -> Option<S
 }
 
 impl Changes {
-    pub fn between(prior: &Spec, planned: &Spec) -> Self {
+    pub fn between(prior: &PeerConnModel, planned: &PeerConnModel) -> Self {
         let description = changed(&prior.description, &planned.description)
             .map(|s| s.known().cloned().unwrap_or_default());
         // local_if_name is optional + computed: a null plan keeps the name.
@@ -87,7 +88,10 @@ pub(super) async fn update<D>(
         );
         return None;
     };
-    let (prior, planned) = (Spec::from_value(req.prior), Spec::from_value(req.planned));
+    let (prior, planned) = (
+        PeerConnModel::decode(req.prior),
+        PeerConnModel::decode(req.planned),
+    );
     // The plan only warned about these (see `provider::refusal`).
     let status = req
         .prior
@@ -311,9 +315,9 @@ async fn settle<D>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peerconn::spec::tests::{billing, config_with};
+    use crate::peerconn::schema::tests::{billing, config_with};
 
-    fn spec(pairs: &[(&str, Value)]) -> Spec {
+    fn spec(pairs: &[(&str, Value)]) -> PeerConnModel {
         let mut all = vec![
             (BANDWIDTH, Value::from(100i64)),
             (DESCRIPTION, Value::string("d")),
@@ -323,7 +327,7 @@ mod tests {
             (DELETE_PROTECT, Value::bool(false)),
         ];
         all.extend(pairs.iter().cloned());
-        Spec::from_value(&config_with(&all))
+        PeerConnModel::decode(&config_with(&all))
     }
 
     #[test]
