@@ -452,8 +452,9 @@ macro_rules! model {
 
             fn behaviours() -> ::std::vec::Vec<$crate::behaviour::Behaviour> {
                 #[allow(unused_mut)]
-                let mut rows = ::std::vec::Vec::new();
-                $( $( rows.push($crate::model::behaviour($konst, $lifecycle)); )? )*
+                let mut rows: ::std::vec::Vec<$crate::behaviour::Behaviour> = ::std::vec![
+                    $( $( $crate::model::behaviour($konst, $lifecycle), )? )*
+                ];
                 $($(
                     rows.extend(
                         <$bty as $crate::model::Model>::behaviours()
