@@ -1,19 +1,24 @@
-//! The framework against a real Terraform: the test provider from
-//! `framework_support` is served in-process (plaintext, like `--debug`) and
-//! attached with `TF_REATTACH_PROVIDERS`, then driven through create, no-op
-//! plan, in-place update, timeouts-only change, replacement from a nested
-//! block attribute, import, refused destroy (Terraform ≥ 1.3 plans destroys)
-//! and destroy. Terraform itself checks every plan and apply result (plan
-//! validity, consistent final plan, consistent result after apply), so a
-//! passing run means it accepted all of them.
+//! The framework against a real Terraform: a provider is served in-process
+//! (plaintext, like `--debug`) and attached with `TF_REATTACH_PROVIDERS`.
 //!
-//! Terraform binaries are taken from `.tools/terraform/<version>/terraform`
-//! (installed by `scripts/install-terraform.sh`). A version that is not
-//! installed is reported and skipped; set `TFBAIDU_REQUIRE_TERRAFORM=1` to
-//! make a missing binary a failure instead.
+//! - The test provider from `framework_support` is driven through create,
+//!   no-op plan, in-place update, timeouts-only change, replacement from a
+//!   nested block attribute, import, refused destroy (Terraform ≥ 1.3 plans
+//!   destroys) and destroy.
+//! - The framework's documented example provider (`examples/notes.rs` of
+//!   `tfplugin5-framework`, a resource written as a typed model) is driven
+//!   through the same lifecycle on its text files.
+//!
+//! Terraform itself checks every plan and apply result (plan validity,
+//! consistent final plan, consistent result after apply), so a passing run
+//! means it accepted all of them. The clients are the harness's
+//! (`common::terraform_clients`): a required version that is missing fails
+//! the test instead of skipping it.
 
 mod common;
 mod framework_support;
+#[path = "../crates/tfplugin5-framework/examples/notes.rs"]
+mod notes;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -32,11 +37,20 @@ const ADDRESS: &str = "registry.terraform.io/tfbaidu/fwtest";
 
 /// Serves the test provider on 127.0.0.1 and returns the reattach JSON.
 async fn serve(shared: Shared, stop: CancellationToken) -> String {
+    let provider = GrpcProvider::new(TestProvider { shared }).expect("valid provider");
+    serve_provider(provider, ADDRESS, stop).await
+}
+
+/// Serves `provider` on 127.0.0.1 as `address` and returns the reattach JSON.
+async fn serve_provider<P: tfplugin5_framework::Provider>(
+    provider: GrpcProvider<P>,
+    address: &str,
+    stop: CancellationToken,
+) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let provider = GrpcProvider::new(TestProvider { shared }).expect("valid provider");
     // Terraform may call GRPCController.Shutdown when a command ends; this
     // server must outlive every command, so the controller gets a token of
     // its own that nothing watches.
@@ -50,7 +64,7 @@ async fn serve(shared: Shared, stop: CancellationToken) -> String {
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop.cancelled_owned()),
     );
     serde_json::json!({
-        ADDRESS: {
+        address: {
             "Protocol": "grpc",
             "ProtocolVersion": 5,
             "Pid": std::process::id(),
@@ -65,13 +79,15 @@ struct Workdir {
     bin: PathBuf,
     dir: tempfile::TempDir,
     reattach: String,
+    /// The `terraform` and `provider` blocks every configuration starts with.
+    header: String,
 }
+
+const FWTEST_HEADER: &str = "terraform {\n  required_providers {\n    fwtest = { source = \"tfbaidu/fwtest\" }\n  }\n}\n\nprovider \"fwtest\" {\n  region = \"bj\"\n}\n";
 
 impl Workdir {
     fn write(&self, body: &str) {
-        let hcl = format!(
-            "terraform {{\n  required_providers {{\n    fwtest = {{ source = \"tfbaidu/fwtest\" }}\n  }}\n}}\n\nprovider \"fwtest\" {{\n  region = \"bj\"\n}}\n\n{body}"
-        );
+        let hcl = format!("{}\n{body}", self.header);
         std::fs::write(self.dir.path().join("main.tf"), hcl).expect("write main.tf");
     }
 
@@ -178,6 +194,7 @@ async fn lifecycle(tf: &common::Terraform) {
         bin,
         dir: tempfile::tempdir().expect("tempdir"),
         reattach,
+        header: FWTEST_HEADER.to_owned(),
     };
     let base = Res {
         name: "alpha",
@@ -306,5 +323,120 @@ async fn every_terraform_accepts_the_frameworks_plans() {
     for tf in common::terraform_clients() {
         eprintln!("---- {tf}");
         lifecycle(&tf).await;
+    }
+}
+
+fn note(name: &str, text: &str) -> String {
+    format!("resource \"notes_note\" \"a\" {{\n  name = \"{name}\"\n  text = \"{text}\"\n}}\n")
+}
+
+/// The notes in `store`, as file name → text.
+fn notes_in(store: &std::path::Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(store)
+        .expect("store")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("note");
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn notes_lifecycle(tf: &common::Terraform) {
+    let stop = CancellationToken::new();
+    let provider = GrpcProvider::new(notes::NotesProvider).expect("valid provider");
+    let reattach = serve_provider(provider, notes::ADDRESS, stop.clone()).await;
+    let store = tempfile::tempdir().expect("store");
+    let wd = Workdir {
+        bin: tf.path.clone(),
+        dir: tempfile::tempdir().expect("tempdir"),
+        reattach,
+        header: format!(
+            "terraform {{\n  required_providers {{\n    notes = {{ source = \"example/notes\" }}\n  }}\n}}\n\nprovider \"notes\" {{\n  directory = \"{}\"\n}}\n",
+            store.path().display()
+        ),
+    };
+    let file = |name: &str, text: &str| (format!("{name}.txt"), text.to_owned());
+
+    wd.write(&note("shopping", "milk"));
+    wd.apply().await;
+    assert_eq!(notes_in(store.path()), [file("shopping", "milk")]);
+    wd.plan(0).await;
+
+    // The computed length is unknown while the text changes, then known.
+    wd.write(&note("shopping", "milk, eggs"));
+    let plan = wd.plan(2).await;
+    assert!(plan.contains("updated in-place"), "{plan}");
+    assert!(
+        plan.contains("bytes") && plan.contains("(known after apply)"),
+        "{plan}"
+    );
+    wd.apply().await;
+    assert_eq!(notes_in(store.path()), [file("shopping", "milk, eggs")]);
+    let shown = wd
+        .expect(0, &["state", "show", "-no-color", "notes_note.a"])
+        .await;
+    assert!(shown.contains("bytes = 10"), "{shown}");
+    wd.plan(0).await;
+
+    // A changed name replaces the note.
+    wd.write(&note("groceries", "milk, eggs"));
+    let plan = wd.plan(2).await;
+    assert!(plan.contains("# forces replacement"), "{plan}");
+    wd.apply().await;
+    assert_eq!(notes_in(store.path()), [file("groceries", "milk, eggs")]);
+
+    // A validator's message carries the attribute.
+    wd.write(&note("two words", "x"));
+    let out = wd.expect(1, &["plan", "-input=false", "-no-color"]).await;
+    assert!(
+        out.contains("name must be letters, digits, - and _"),
+        "{out}"
+    );
+    wd.write(&note("groceries", "milk, eggs"));
+
+    // Changed outside Terraform: the refresh reads it and the plan undoes it.
+    std::fs::write(store.path().join("groceries.txt"), "bread").expect("edit");
+    let plan = wd.plan(2).await;
+    assert!(plan.contains("\"bread\" -> \"milk, eggs\""), "{plan}");
+    wd.apply().await;
+
+    // Import reads every attribute back: the plan is empty.
+    wd.expect(0, &["state", "rm", "notes_note.a"]).await;
+    wd.expect(
+        0,
+        &[
+            "import",
+            "-input=false",
+            "-no-color",
+            "notes_note.a",
+            "groceries",
+        ],
+    )
+    .await;
+    wd.plan(0).await;
+
+    wd.expect(
+        0,
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+    )
+    .await;
+    assert!(notes_in(store.path()).is_empty());
+    stop.cancel();
+}
+
+/// The framework's documented example provider, on every client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_terraform_runs_the_framework_example_provider() {
+    for tf in common::terraform_clients() {
+        eprintln!("---- {tf}");
+        notes_lifecycle(&tf).await;
     }
 }
