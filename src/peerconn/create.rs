@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use super::dns;
-use super::mapping::create_request;
+use super::mapping::{create_request, with_id};
 use super::read::{fetch_views, salvage_state, state_of};
 use super::schema::PeerConnModel;
 use super::schema::*;
@@ -106,8 +106,7 @@ pub(super) async fn create<D>(
         }
     }
 
-    let mut base = req.planned.clone();
-    base.set_attr(ID, Value::string(&id));
+    let base = with_id(req.planned, &id);
     match fetch_views(client, &id, &call_options(ctx)).await {
         Ok(Some(views)) => {
             let state = state_of(&base, &views);
@@ -139,11 +138,7 @@ pub(super) async fn create<D>(
 /// instead of leaving Terraform to report an inconsistent result. The
 /// peering is still recorded (tainted), so nothing is orphaned.
 fn check_local_region(id: &str, planned: &Value, state: &Value, diags: &mut Diagnostics) {
-    let region = |v: &Value| {
-        v.get_attr(LOCAL_REGION)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let region = |v: &Value| PeerConnModel::decode(v).local_region.into_known();
     if let (Some(provider_region), Some(actual)) = (region(planned), region(state)) {
         if provider_region != actual {
             diags.push(

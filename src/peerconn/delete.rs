@@ -4,13 +4,12 @@
 
 use super::rules::{self, deletion_protected};
 use super::schema::PeerConnModel;
-use super::schema::{DELETE_PROTECT, ID};
 use crate::diagnostics::{client_error_diagnostic, wait_error_diagnostic, ErrorScope, WaitGoal};
 use crate::limits::{call_options, wait_config};
 use baidu_vpc::{BaiduClient, PeerConnStatus, Role};
 use tfplugin5_framework::Model;
 use tfplugin5_framework::{Context, DeleteRequest};
-use tfvalue::{Diagnostics, Value};
+use tfvalue::Diagnostics;
 
 /// Every status a peering can rest in; a wait for one of them waits out
 /// `creating`, `updating` and the like.
@@ -31,11 +30,12 @@ pub(super) async fn delete<D>(
     req: DeleteRequest<'_>,
     diags: &mut Diagnostics,
 ) {
-    if req.prior.get_attr(DELETE_PROTECT) == Some(&Value::Bool(true)) {
+    let prior = PeerConnModel::decode(req.prior);
+    if prior.delete_protect.known() == Some(&true) {
         diags.push(deletion_protected());
         return;
     }
-    let Some(id) = req.prior.get_attr(ID).and_then(Value::as_str) else {
+    let Some(id) = prior.id.as_deref() else {
         // Nothing was ever created under this object.
         return;
     };
@@ -77,9 +77,8 @@ pub(super) async fn delete<D>(
         }
     }
 
-    let spec = PeerConnModel::decode(req.prior);
-    let unexpired = rules::unexpired_prepaid(req.prior, &spec);
-    let deleted = match (&unexpired, rules::refunds_on_destroy(&spec)) {
+    let unexpired = rules::unexpired_prepaid(&prior);
+    let deleted = match (&unexpired, rules::refunds_on_destroy(&prior)) {
         (Some(expiry), false) => {
             diags.push(rules::unexpired_prepaid_refused(expiry));
             return;

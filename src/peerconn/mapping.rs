@@ -86,6 +86,14 @@ pub fn create_request(spec: &PeerConnModel) -> Result<CreatePeerConnRequest, Not
     })
 }
 
+/// `base` with its `id` set: what a state records as soon as the peering
+/// exists.
+pub fn with_id(base: &Value, id: &str) -> Value {
+    let mut model = PeerConnModel::decode(base);
+    model.id = Slot::Known(id.to_owned());
+    model.encode_over(base)
+}
+
 /// Whether the two views show one account on both sides. The acceptor view
 /// names the initiator's account as its peer, the initiator view the
 /// acceptor's: they agree only when both are the same account.

@@ -18,9 +18,9 @@ use time::OffsetDateTime;
 pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut Diagnostics) {
     let prior = plan.prior().map(PeerConnModel::decode);
     if plan.is_destroy() {
-        if let (Some(prior), Some(state)) = (&prior, plan.prior()) {
+        if let Some(prior) = &prior {
             rules::check_destroy(prior, diags);
-            if let Some(expiry) = rules::unexpired_prepaid(state, prior) {
+            if let Some(expiry) = rules::unexpired_prepaid(prior) {
                 if !rules::refunds_on_destroy(prior) {
                     diags.push(rules::unexpired_prepaid_refused(&expiry));
                 }
@@ -60,23 +60,19 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         plan.set_planned(&path(LOCAL_REGION), Value::string(provider_region));
     }
 
-    let prior_status = plan
-        .prior()
-        .and_then(|p| p.get_attr(STATUS))
-        .and_then(Value::as_str)
+    let prior_status = prior
+        .as_ref()
+        .and_then(|p| p.status.as_deref())
         .map(PeerConnStatus::from);
+    let planned_model = plan.planned().map(PeerConnModel::decode);
     if let (Some(status), Some(id)) = (
         &prior_status,
-        plan.prior()
-            .and_then(|p| p.get_attr(ID))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        prior.as_ref().and_then(|p| p.id.known()).cloned(),
     ) {
         let fail_on_rejection = *status == PeerConnStatus::ConsultFailed
-            && plan
-                .planned()
-                .and_then(|p| p.get_attr(ON_REJECTION))
-                .and_then(Value::as_str)
+            && planned_model
+                .as_ref()
+                .and_then(|p| p.on_rejection.as_deref())
                 == Some(FAIL);
         if classify_status(status) == StatusClass::NeedsReplacement && fail_on_rejection {
             // Planned as a change (the status unknown), so the apply runs
@@ -93,11 +89,7 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
                 .at(path(STATUS)),
             );
         } else if *status == PeerConnStatus::Expired
-            && plan
-                .planned()
-                .map(PeerConnModel::decode)
-                .and_then(|p| p.prepaid())
-                == Some(true)
+            && planned_model.as_ref().and_then(PeerConnModel::prepaid) == Some(true)
         {
             // A renewal brings an expired Prepaid peering back in place;
             // replacing it would be a new purchase with a new id.
@@ -168,10 +160,8 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
     if before == after || before.is_null() {
         return;
     }
-    let id = prior
-        .get_attr(ID)
-        .and_then(Value::as_str)
-        .unwrap_or("(unknown)");
+    let prior_model = PeerConnModel::decode(prior);
+    let id = prior_model.id.as_deref().unwrap_or("(unknown)");
     diags.push(
         Diagnostic::warning(
             "Changing tags recreates the peering connection",
@@ -193,14 +183,11 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
 /// and every other change of the term as buying nothing.
 fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
     let (before, after) = (PeerConnModel::decode(prior), PeerConnModel::decode(planned));
-    let id = prior
-        .get_attr(ID)
-        .and_then(Value::as_str)
-        .unwrap_or("(unknown)");
+    let id = before.id.as_deref().unwrap_or("(unknown)");
     match renewal_change(&before, &after) {
         RenewalChange::Buy(terms) => {
             let months: i64 = terms.iter().sum();
-            let expired = prior.get_attr(EXPIRED_TIME).and_then(Value::as_str);
+            let expired = before.expired_time.as_deref();
             let until = mapping::expiry_after(expired, months, OffsetDateTime::now_utc())
                 .unwrap_or_else(|| "(unknown)".to_owned());
             diags.push(
@@ -253,11 +240,7 @@ fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Dia
 /// it back: adding it to an existing peering (one imported, or created
 /// without it) only records it, which the plan must not hide.
 fn warn_if_resource_group_added(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-    let group = |v: &Value| {
-        v.get_attr(RESOURCE_GROUP_ID)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let group = |v: &Value| PeerConnModel::decode(v).resource_group_id.into_known();
     let (None, Some(added)) = (group(prior), group(planned)) else {
         return;
     };

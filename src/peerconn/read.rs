@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::mapping::state_from_views;
-use super::schema::ID;
+use super::mapping::{state_from_views, with_id};
+use super::schema::PeerConnModel;
 use crate::diagnostics::{push_client_error, ErrorScope};
 use crate::limits::call_options;
 use baidu_vpc::{BaiduClient, CallOptions, ClientError, Limits, PeerConn, Role};
+use tfplugin5_framework::Model;
 use tfplugin5_framework::{Context, ReadRequest};
 use tfvalue::{Diagnostic, Diagnostics, Value};
 
@@ -86,8 +87,7 @@ pub(super) async fn salvage_state<D>(
             deadline: Some(Instant::now() + SALVAGE_READ_TIMEOUT),
         },
     };
-    let mut base = base.clone();
-    base.set_attr(ID, Value::string(id));
+    let base = with_id(base, id);
     match fetch_views(client, id, &opts).await {
         Ok(Some(views)) => state_of(&base, &views),
         Ok(None) => base,
@@ -104,7 +104,8 @@ pub(super) async fn read<D>(
     req: ReadRequest<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    let Some(id) = req.state.get_attr(ID).and_then(Value::as_str) else {
+    let stored = PeerConnModel::decode(req.state);
+    let Some(id) = stored.id.as_deref() else {
         diags.error(
             "Peering connection without an id",
             "The stored baidu_peerconn has no id, so it cannot be read. Remove it with `terraform state rm` and import the peering by its id.",

@@ -182,20 +182,16 @@ pub fn check_destroy(prior: &PeerConnModel, diags: &mut Diagnostics) {
 
 /// Whether `state` is a `Prepaid` peering whose paid term is still running,
 /// which Baidu does not release (only refund): its expiry when so.
-pub fn unexpired_prepaid(state: &tfvalue::Value, spec: &PeerConnModel) -> Option<String> {
-    use tfvalue::Value;
-    let status = state
-        .get_attr(STATUS)
-        .and_then(Value::as_str)
-        .map(PeerConnStatus::from);
+pub fn unexpired_prepaid(state: &PeerConnModel) -> Option<String> {
+    let status = state.status.as_deref().map(PeerConnStatus::from);
     let releasable = matches!(
         status,
         Some(PeerConnStatus::Expired | PeerConnStatus::ConsultFailed | PeerConnStatus::Deleted)
     );
-    let expiry = state.get_attr(EXPIRED_TIME).and_then(Value::as_str)?;
+    let expiry = state.expired_time.as_deref()?;
     let ends =
         time::OffsetDateTime::parse(expiry, &time::format_description::well_known::Rfc3339).ok()?;
-    (spec.prepaid() == Some(true) && !releasable && ends > time::OffsetDateTime::now_utc())
+    (state.prepaid() == Some(true) && !releasable && ends > time::OffsetDateTime::now_utc())
         .then(|| expiry.to_owned())
 }
 

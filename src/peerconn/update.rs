@@ -81,26 +81,21 @@ pub(super) async fn update<D>(
     req: UpdateRequest<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    let Some(id) = req.prior.get_attr(ID).and_then(Value::as_str) else {
+    let (prior, planned) = (
+        PeerConnModel::decode(req.prior),
+        PeerConnModel::decode(req.planned),
+    );
+    let Some(id) = prior.id.as_deref() else {
         diags.error(
             "Peering connection without an id",
             "The stored baidu_peerconn has no id.",
         );
         return None;
     };
-    let (prior, planned) = (
-        PeerConnModel::decode(req.prior),
-        PeerConnModel::decode(req.planned),
-    );
     // The plan only warned about these (see `provider::refusal`).
-    let status = req
-        .prior
-        .get_attr(STATUS)
-        .and_then(Value::as_str)
-        .map(PeerConnStatus::from);
+    let status = prior.status.as_deref().map(PeerConnStatus::from);
     let mut refusals = Diagnostics::new();
-    let fail_on_rejection =
-        req.planned.get_attr(ON_REJECTION).and_then(Value::as_str) == Some(FAIL);
+    let fail_on_rejection = planned.on_rejection.as_deref() == Some(FAIL);
     if status == Some(PeerConnStatus::ConsultFailed) && fail_on_rejection {
         refusals.push(
             Diagnostic::error(
@@ -117,11 +112,7 @@ pub(super) async fn update<D>(
     }
     let changes = Changes::between(&prior, &planned);
     tracing::info!(peer_conn_id = id, ?changes, "updating peering connection");
-    let local_if_id = req
-        .prior
-        .get_attr(LOCAL_IF_ID)
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let local_if_id = prior.local_if_id.as_deref().unwrap_or_default();
     // What has been done so far, to record if a later step fails.
     let mut done = req.prior.clone();
     if let Err(d) = apply_changes(
