@@ -1,14 +1,19 @@
 //! A small provider framework: the `Provider` / `Resource` / `DataSource`
-//! traits a provider implements, a schema builder with declarative plan
-//! behaviour and validators, and the dispatch that turns protocol-5 gRPC calls
-//! into trait calls while keeping every response within what Terraform
-//! accepts (the consistency rules of Terraform's `plans/objchange`: a plan
-//! keeps every configured value, an apply every known planned one).
+//! traits a provider implements, typed models declared once per object
+//! ([`model!`]: the schema, the values as [`Slot`]s, what a change does), a
+//! schema builder with declarative plan behaviour and validators, and the
+//! dispatch that turns protocol-5 gRPC calls into trait calls while keeping
+//! every response within what Terraform accepts (the consistency rules of
+//! Terraform's `plans/objchange`: a plan keeps every configured value, an
+//! apply every known planned one).
+//!
+//! `examples/notes.rs` is a complete provider in one file.
 //!
 //! Layering: this crate knows the type system (`tfvalue`) and the wire
 //! (`tfplugin5`), and nothing of any cloud. Inside it, `fwserver` expresses each
 //! operation on decoded values and `grpc` adds the wire: decoding,
-//! encoding, logging and the gRPC trait.
+//! encoding, logging and the gRPC trait; `plan` is one walk over prior,
+//! config and planned values with a visitor per planning pass.
 
 pub mod behaviour;
 pub(crate) mod config_walk;

@@ -18,10 +18,13 @@
 
 use std::collections::BTreeSet;
 
-use super::schema::{Attribute, Block, Nesting, ReplaceCheck, Schema};
+mod zip;
+
+use super::schema::{Attribute, Block, NestedBlock, Nesting, ReplaceCheck, Schema};
 use super::timeouts::TIMEOUTS_BLOCK;
 use super::values::values_equal;
 use tfvalue::{AttributePath, Refinements, Value};
+use zip::{child, walk, Sides, Visitor};
 
 static NULL: Value = Value::Null;
 static UNKNOWN: Value = Value::Unknown(Refinements {
@@ -61,59 +64,45 @@ pub(crate) fn plan_change(
     }
     let root = AttributePath::root();
     let prior_obj = non_null(Some(prior));
+    let sides = Sides {
+        prior: prior_obj,
+        config,
+    };
     let mut planned = proposed.clone();
-    drop_absent_single_blocks(&schema.block, config, &mut planned);
-
-    walk_planned(
+    walk(
         &schema.block,
         &root,
-        prior_obj,
-        config,
+        sides,
         &mut planned,
-        &mut |attr, _, _, config, planned| {
-            if let (Value::Null, Some(default)) = (config, &attr.plan.default) {
-                *planned = default.clone();
-            }
-        },
+        &mut DropAbsentSingleBlocks,
     );
-
+    walk(&schema.block, &root, sides, &mut planned, &mut Defaults);
     let changed = match prior_obj {
         None => true,
         Some(prior) => !equal_ignoring_timeouts(schema, prior, &planned),
     };
-
-    walk_planned(
+    walk(
         &schema.block,
         &root,
-        prior_obj,
-        config,
+        sides,
         &mut planned,
-        &mut |attr, _, prior, config, planned| {
-            if !attr.computed || !matches!(config, Value::Null) || attr.plan.default.is_some() {
-                return;
-            }
-            *planned = match prior {
-                None => unknown(),
-                Some(prior) if attr.plan.use_state_for_unknown || !changed => prior.clone(),
-                Some(_) => unknown(),
-            };
-        },
+        &mut UnknownComputed { changed },
     );
 
     // Editing set elements in place can leave them out of canonical order.
     planned.canonicalize();
 
-    let mut requires_replace = Vec::new();
+    let mut replace = ReplacePaths::default();
     if prior_obj.is_some() {
-        collect_replace(
+        walk(
             &schema.block,
             &root,
-            prior,
-            config,
-            &planned,
-            &mut requires_replace,
+            sides,
+            &mut planned.clone(),
+            &mut replace,
         );
     }
+    let requires_replace = replace.paths;
     FrameworkPlan {
         planned,
         requires_replace,
@@ -122,35 +111,72 @@ pub(crate) fn plan_change(
 
 /// Older Terraform (seen with 1.0.3) proposes the prior value for a single
 /// nested block the configuration no longer has (e.g. a removed `timeouts`
-/// block); the plan must follow the configuration and drop it.
-fn drop_absent_single_blocks(block: &Block, config: &Value, planned: &mut Value) {
-    let Value::Object(planned_attrs) = planned else {
-        return;
-    };
-    for nested in &block.blocks {
-        let Some(slot) = planned_attrs.get_mut(&nested.type_name) else {
-            continue;
-        };
-        let config_b = child(config, &nested.type_name);
-        match (nested.nesting, slot) {
-            (Nesting::Single, slot) if config_b.is_null() => *slot = Value::Null,
-            (Nesting::Single | Nesting::Group, slot) => {
-                drop_absent_single_blocks(&nested.block, config_b, slot)
+/// block); the plan must follow the configuration and drop it. Set elements
+/// cannot be matched to config elements before correlation, so Terraform's
+/// own proposal is kept for them.
+struct DropAbsentSingleBlocks;
+
+impl Visitor for DropAbsentSingleBlocks {
+    fn attribute(&mut self, _: &Attribute, _: &AttributePath, _: Sides<'_>, _: &mut Value) {}
+
+    fn nested(
+        &mut self,
+        nested: &NestedBlock,
+        _path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) -> bool {
+        match nested.nesting {
+            Nesting::Single if sides.config.is_null() => {
+                *planned = Value::Null;
+                false
             }
-            (Nesting::List, Value::List(items)) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    drop_absent_single_blocks(&nested.block, list_get(config_b, i), item);
-                }
-            }
-            (Nesting::Map, Value::Map(entries)) => {
-                for (key, item) in entries.iter_mut() {
-                    drop_absent_single_blocks(&nested.block, map_get(config_b, key), item);
-                }
-            }
-            // Set elements cannot be matched to config elements reliably
-            // before correlation; Terraform's own proposal is used as is.
-            _ => {}
+            Nesting::Set => false,
+            _ => true,
         }
+    }
+}
+
+/// Schema defaults where the configuration is null.
+struct Defaults;
+
+impl Visitor for Defaults {
+    fn attribute(
+        &mut self,
+        attr: &Attribute,
+        _: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) {
+        if let (Value::Null, Some(default)) = (sides.config, &attr.plan.default) {
+            *planned = default.clone();
+        }
+    }
+}
+
+/// Computed attributes the configuration leaves null: unknown on create and
+/// on an update that changes something, unless `use_state_for_unknown`;
+/// otherwise the prior value.
+struct UnknownComputed {
+    changed: bool,
+}
+
+impl Visitor for UnknownComputed {
+    fn attribute(
+        &mut self,
+        attr: &Attribute,
+        _: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) {
+        if !attr.computed || !matches!(sides.config, Value::Null) || attr.plan.default.is_some() {
+            return;
+        }
+        *planned = match sides.prior {
+            None => unknown(),
+            Some(prior) if attr.plan.use_state_for_unknown || !self.changed => prior.clone(),
+            Some(_) => unknown(),
+        };
     }
 }
 
@@ -185,132 +211,6 @@ fn equal_ignoring_timeouts(schema: &Schema, prior: &Value, planned: &Value) -> b
     }
 }
 
-/// The child of `v` named `name`: unknown inside an unknown, null when absent.
-fn child<'a>(v: &'a Value, name: &str) -> &'a Value {
-    match v {
-        Value::Unknown(_) => &UNKNOWN,
-        _ => v.get_attr(name).unwrap_or(&NULL),
-    }
-}
-
-type AttrVisitor<'f> =
-    dyn FnMut(&Attribute, &AttributePath, Option<&Value>, &Value, &mut Value) + 'f;
-
-/// Visits every attribute of `planned` (recursively through nested blocks)
-/// with the correlated prior value (`None` when the enclosing object is new)
-/// and config value.
-fn walk_planned(
-    block: &Block,
-    path: &AttributePath,
-    prior: Option<&Value>,
-    config: &Value,
-    planned: &mut Value,
-    visit: &mut AttrVisitor<'_>,
-) {
-    let Value::Object(planned_attrs) = planned else {
-        return;
-    };
-    for attr in &block.attributes {
-        if let Some(slot) = planned_attrs.get_mut(&attr.name) {
-            let prior_v = prior.map(|p| child(p, &attr.name));
-            visit(
-                attr,
-                &path.clone().attr(&attr.name),
-                prior_v,
-                child(config, &attr.name),
-                slot,
-            );
-        }
-    }
-    for nested in &block.blocks {
-        let Some(slot) = planned_attrs.get_mut(&nested.type_name) else {
-            continue;
-        };
-        let bpath = path.clone().attr(&nested.type_name);
-        let prior_b = non_null(prior.map(|p| child(p, &nested.type_name)));
-        let config_b = child(config, &nested.type_name);
-        match (nested.nesting, slot) {
-            (Nesting::Single | Nesting::Group, slot) => {
-                walk_planned(&nested.block, &bpath, prior_b, config_b, slot, visit)
-            }
-            (Nesting::List, Value::List(items)) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    let prior_e = non_null(match prior_b {
-                        Some(Value::List(p)) => p.get(i),
-                        _ => None,
-                    });
-                    let config_e = match config_b {
-                        Value::List(c) => c.get(i).unwrap_or(&NULL),
-                        Value::Unknown(_) => &UNKNOWN,
-                        _ => &NULL,
-                    };
-                    walk_planned(
-                        &nested.block,
-                        &bpath.clone().index(i as i64),
-                        prior_e,
-                        config_e,
-                        item,
-                        visit,
-                    );
-                }
-            }
-            (Nesting::Map, Value::Map(entries)) => {
-                for (key, item) in entries.iter_mut() {
-                    let prior_e = non_null(match prior_b {
-                        Some(Value::Map(p)) => p.get(key),
-                        _ => None,
-                    });
-                    let config_e = match config_b {
-                        Value::Map(c) => c.get(key).unwrap_or(&NULL),
-                        Value::Unknown(_) => &UNKNOWN,
-                        _ => &NULL,
-                    };
-                    walk_planned(
-                        &nested.block,
-                        &bpath.clone().key(key),
-                        prior_e,
-                        config_e,
-                        item,
-                        visit,
-                    );
-                }
-            }
-            (Nesting::Set, Value::Set(items)) => {
-                // Set elements have no path or index; correlate them by their
-                // user-settable content, as Terraform's ProposedNew does.
-                for item in items.iter_mut() {
-                    let prior_e = prior_b.and_then(|p| correlate(&nested.block, p, item));
-                    let config_e = correlate(&nested.block, config_b, item).unwrap_or(&NULL);
-                    walk_planned(&nested.block, &bpath, prior_e, config_e, item, visit);
-                }
-            }
-            // Null or unknown collections (e.g. a dynamic block with unknown
-            // for_each) pass through untouched.
-            _ => {}
-        }
-    }
-}
-
-/// The element of the set/list `candidates` whose non-computed attributes and
-/// nested blocks equal those of `item`.
-fn correlate<'a>(block: &Block, candidates: &'a Value, item: &Value) -> Option<&'a Value> {
-    let items = match candidates {
-        Value::Set(items) | Value::List(items) => items,
-        _ => return None,
-    };
-    items.iter().find(|c| {
-        block
-            .attributes
-            .iter()
-            .filter(|a| !a.computed)
-            .all(|a| values_equal(child(c, &a.name), child(item, &a.name)))
-            && block
-                .blocks
-                .iter()
-                .all(|b| values_equal(child(c, &b.type_name), child(item, &b.type_name)))
-    })
-}
-
 fn differs(prior: &Value, planned: &Value) -> bool {
     planned.is_unknown() || !values_equal(prior, planned)
 }
@@ -318,99 +218,75 @@ fn differs(prior: &Value, planned: &Value) -> bool {
 /// Paths of flagged attributes and blocks whose value changes (or becomes
 /// unknown) between prior and planned. Elements present on only one side
 /// compare against null, as Terraform does for paths missing on one side.
-fn collect_replace(
-    block: &Block,
-    path: &AttributePath,
-    prior: &Value,
-    config: &Value,
-    planned: &Value,
-    out: &mut Vec<AttributePath>,
-) {
-    for attr in &block.attributes {
+#[derive(Default)]
+struct ReplacePaths {
+    paths: Vec<AttributePath>,
+}
+
+impl Visitor for ReplacePaths {
+    fn attribute(
+        &mut self,
+        attr: &Attribute,
+        path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) {
         let Some(rule) = &attr.plan.requires_replace else {
-            continue;
+            return;
         };
-        let (prior_v, planned_v) = (child(prior, &attr.name), child(planned, &attr.name));
-        if differs(prior_v, planned_v)
+        let prior = sides.prior_or_null();
+        if differs(prior, planned)
             && rule.applies(&ReplaceCheck {
-                prior: prior_v,
-                config: child(config, &attr.name),
-                planned: planned_v,
+                prior,
+                config: sides.config,
+                planned,
             })
         {
-            out.push(path.clone().attr(&attr.name));
+            self.paths.push(path.clone());
         }
     }
-    for nested in &block.blocks {
-        let bpath = path.clone().attr(&nested.type_name);
-        let (prior_b, config_b, planned_b) = (
-            child(prior, &nested.type_name),
-            child(config, &nested.type_name),
-            child(planned, &nested.type_name),
-        );
+
+    fn nested(
+        &mut self,
+        nested: &NestedBlock,
+        path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) -> bool {
+        let prior = sides.prior_or_null();
         if nested.requires_replace {
-            if differs(prior_b, planned_b) {
-                out.push(bpath);
+            if differs(prior, planned) {
+                self.paths.push(path.clone());
             }
-            continue;
+            return false;
         }
         if !block_has_replace_rules(&nested.block) {
-            continue;
+            return false;
         }
-        if planned_b.is_unknown() {
-            if !matches!(prior_b, Value::Null) {
-                out.push(bpath);
+        if planned.is_unknown() {
+            if !matches!(prior, Value::Null) {
+                self.paths.push(path.clone());
             }
-            continue;
+            return false;
         }
-        match nested.nesting {
-            Nesting::Single | Nesting::Group => {
-                collect_replace(&nested.block, &bpath, prior_b, config_b, planned_b, out)
-            }
-            Nesting::List => {
-                let len = list_len(prior_b).max(list_len(planned_b));
-                for i in 0..len {
-                    collect_replace(
-                        &nested.block,
-                        &bpath.clone().index(i as i64),
-                        list_get(prior_b, i),
-                        list_get(config_b, i),
-                        list_get(planned_b, i),
-                        out,
-                    );
+        if nested.nesting == Nesting::Set {
+            // No per-element paths in protocol 5: compare the sets projected
+            // onto their replacement-relevant content and point at the block.
+            let project = |v: &Value| -> Vec<Value> {
+                match v {
+                    Value::Set(items) | Value::List(items) => items
+                        .iter()
+                        .map(|e| replace_projection(&nested.block, e))
+                        .collect(),
+                    _ => Vec::new(),
                 }
+            };
+            if !super::values::sets_equal(&project(prior), &project(planned)) {
+                self.paths.push(path.clone());
             }
-            Nesting::Map => {
-                let keys: BTreeSet<&String> =
-                    map_keys(prior_b).chain(map_keys(planned_b)).collect();
-                for key in keys {
-                    collect_replace(
-                        &nested.block,
-                        &bpath.clone().key(key),
-                        map_get(prior_b, key),
-                        map_get(config_b, key),
-                        map_get(planned_b, key),
-                        out,
-                    );
-                }
-            }
-            Nesting::Set => {
-                // No per-element paths in protocol 5: compare the sets projected
-                // onto their replacement-relevant content and point at the block.
-                let project = |v: &Value| -> Vec<Value> {
-                    match v {
-                        Value::Set(items) | Value::List(items) => items
-                            .iter()
-                            .map(|e| replace_projection(&nested.block, e))
-                            .collect(),
-                        _ => Vec::new(),
-                    }
-                };
-                if !super::values::sets_equal(&project(prior_b), &project(planned_b)) {
-                    out.push(bpath);
-                }
-            }
+            return false;
         }
+        true
     }
 }
 
@@ -443,38 +319,6 @@ fn replace_projection(block: &Block, element: &Value) -> Value {
     Value::Object(attrs)
 }
 
-fn list_len(v: &Value) -> usize {
-    match v {
-        Value::List(items) => items.len(),
-        _ => 0,
-    }
-}
-
-fn list_get(v: &Value, i: usize) -> &Value {
-    match v {
-        Value::List(items) => items.get(i).unwrap_or(&NULL),
-        Value::Unknown(_) => &UNKNOWN,
-        _ => &NULL,
-    }
-}
-
-fn map_keys(v: &Value) -> impl Iterator<Item = &String> {
-    match v {
-        Value::Map(entries) => Some(entries.keys()),
-        _ => None,
-    }
-    .into_iter()
-    .flatten()
-}
-
-fn map_get<'a>(v: &'a Value, key: &str) -> &'a Value {
-    match v {
-        Value::Map(entries) => entries.get(key).unwrap_or(&NULL),
-        Value::Unknown(_) => &UNKNOWN,
-        _ => &NULL,
-    }
-}
-
 /// One reason Terraform would reject a plan ("Provider produced invalid plan").
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PlanViolation {
@@ -502,135 +346,138 @@ pub(crate) fn check_plan_valid(
             path: AttributePath::root(),
             message: "planned absence of an object the configuration wants".into(),
         }),
-        _ => check_block_plan(
-            &schema.block,
-            &AttributePath::root(),
-            prior,
-            config,
-            planned,
-            &mut out,
-        ),
+        _ => {
+            let mut validity = PlanValidity::default();
+            let sides = Sides {
+                prior: Some(prior),
+                config,
+            };
+            let root = AttributePath::root();
+            walk(
+                &schema.block,
+                &root,
+                sides,
+                &mut planned.clone(),
+                &mut validity,
+            );
+            out = validity.violations;
+        }
     }
     out
 }
 
-fn check_block_plan(
-    block: &Block,
-    path: &AttributePath,
-    prior: &Value,
-    config: &Value,
-    planned: &Value,
-    out: &mut Vec<PlanViolation>,
-) {
-    if config.is_unknown() {
-        if !planned.is_unknown() {
-            out.push(PlanViolation {
-                path: path.clone(),
-                message: "the configuration block is unknown, so the plan must leave it unknown"
-                    .into(),
-            });
-        }
-        return;
-    }
-    if planned.is_unknown() {
-        out.push(PlanViolation {
+/// The checks of [`check_plan_valid`] inside the objects.
+#[derive(Default)]
+struct PlanValidity {
+    violations: Vec<PlanViolation>,
+}
+
+impl PlanValidity {
+    fn violation(&mut self, path: &AttributePath, message: &str) {
+        self.violations.push(PlanViolation {
             path: path.clone(),
-            message: "a known configuration block was planned as wholly unknown".into(),
+            message: message.to_owned(),
         });
-        return;
     }
-    for attr in &block.attributes {
-        let (p, c, n) = (
-            child(prior, &attr.name),
-            child(config, &attr.name),
-            child(planned, &attr.name),
-        );
-        let apath = path.clone().attr(&attr.name);
+}
+
+impl Visitor for PlanValidity {
+    fn object(
+        &mut self,
+        _: &Block,
+        path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &Value,
+    ) -> bool {
+        match (sides.config, planned) {
+            (Value::Unknown(_), Value::Unknown(_)) => false,
+            (Value::Unknown(_), _) => {
+                self.violation(
+                    path,
+                    "the configuration block is unknown, so the plan must leave it unknown",
+                );
+                false
+            }
+            (_, Value::Unknown(_)) => {
+                self.violation(
+                    path,
+                    "a known configuration block was planned as wholly unknown",
+                );
+                false
+            }
+            // An element on the prior side only: nothing configured or planned.
+            (Value::Null, Value::Null) => false,
+            _ => true,
+        }
+    }
+
+    fn attribute(
+        &mut self,
+        attr: &Attribute,
+        path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) {
+        let (p, c, n) = (sides.prior_or_null(), sides.config, &*planned);
         if values_equal(n, c) && n.is_unknown() == c.is_unknown() {
-            continue;
+            return;
         }
         if !matches!(p, Value::Null)
             && !matches!(c, Value::Null)
             && values_equal(n, p)
             && !n.is_unknown()
         {
-            continue;
+            return;
         }
         if attr.is_computed_only() || (attr.computed && matches!(c, Value::Null)) {
-            continue;
+            return;
         }
         let message = if matches!(c, Value::Null) {
-            "planned a value for a non-computed attribute the configuration leaves null".to_owned()
+            "planned a value for a non-computed attribute the configuration leaves null"
         } else {
-            "planned value does not match the configuration value".to_owned()
+            "planned value does not match the configuration value"
         };
-        out.push(PlanViolation {
-            path: apath,
-            message,
-        });
+        self.violation(path, message);
     }
-    for nested in &block.blocks {
-        let bpath = path.clone().attr(&nested.type_name);
-        let (p, c, n) = (
-            child(prior, &nested.type_name),
-            child(config, &nested.type_name),
-            child(planned, &nested.type_name),
-        );
+
+    fn nested(
+        &mut self,
+        nested: &NestedBlock,
+        path: &AttributePath,
+        sides: Sides<'_>,
+        planned: &mut Value,
+    ) -> bool {
+        let (c, n) = (sides.config, &*planned);
         match nested.nesting {
             Nesting::Single | Nesting::Group => match (c, n) {
-                (Value::Null, Value::Null) => {}
-                (Value::Null, _) | (_, Value::Null) if nested.nesting == Nesting::Single => out
-                    .push(PlanViolation {
-                        path: bpath,
-                        message: "block presence does not match the configuration".into(),
-                    }),
-                _ => check_block_plan(&nested.block, &bpath, p, c, n, out),
+                (Value::Null, Value::Null) => false,
+                (Value::Null, _) | (_, Value::Null) if nested.nesting == Nesting::Single => {
+                    self.violation(path, "block presence does not match the configuration");
+                    false
+                }
+                _ => true,
             },
             Nesting::List => match (c, n) {
-                (Value::Unknown(_), _) => check_block_plan(&nested.block, &bpath, p, c, n, out),
-                (Value::List(cs), Value::List(ns)) if cs.len() == ns.len() => {
-                    for (i, (ce, ne)) in cs.iter().zip(ns).enumerate() {
-                        check_block_plan(
-                            &nested.block,
-                            &bpath.clone().index(i as i64),
-                            list_get(p, i),
-                            ce,
-                            ne,
-                            out,
-                        );
-                    }
+                (Value::Unknown(_), _) => self.object(&nested.block, path, sides, n),
+                (Value::List(cs), Value::List(ns)) if cs.len() == ns.len() => true,
+                _ => {
+                    self.violation(path, "planned block count does not match the configuration");
+                    false
                 }
-                _ => out.push(PlanViolation {
-                    path: bpath,
-                    message: "planned block count does not match the configuration".into(),
-                }),
             },
             Nesting::Map => match (c, n) {
-                (Value::Unknown(_), _) => check_block_plan(&nested.block, &bpath, p, c, n, out),
-                (Value::Map(cs), Value::Map(ns)) if cs.keys().eq(ns.keys()) => {
-                    for (key, ce) in cs {
-                        check_block_plan(
-                            &nested.block,
-                            &bpath.clone().key(key),
-                            map_get(p, key),
-                            ce,
-                            map_get(n, key),
-                            out,
-                        );
-                    }
+                (Value::Unknown(_), _) => self.object(&nested.block, path, sides, n),
+                (Value::Map(cs), Value::Map(ns)) if cs.keys().eq(ns.keys()) => true,
+                _ => {
+                    self.violation(path, "planned block keys do not match the configuration");
+                    false
                 }
-                _ => out.push(PlanViolation {
-                    path: bpath,
-                    message: "planned block keys do not match the configuration".into(),
-                }),
             },
             Nesting::Set => {
                 if !matches!(n, Value::Set(_) | Value::Unknown(_)) {
-                    out.push(PlanViolation {
-                        path: bpath,
-                        message: "set blocks must be planned as a (possibly empty) set".into(),
-                    });
+                    self.violation(path, "set blocks must be planned as a (possibly empty) set");
                 }
+                false
             }
         }
     }
@@ -639,6 +486,13 @@ fn check_block_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn list_get(v: &Value, i: usize) -> &Value {
+        match v {
+            Value::List(items) => items.get(i).unwrap_or(&NULL),
+            _ => &NULL,
+        }
+    }
     use crate::schema::{Attribute, NestedBlock};
     use crate::timeouts::Timeouts;
     use std::collections::BTreeMap;
