@@ -15,13 +15,16 @@ use super::timeouts::Operation;
 /// The time limit of one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
+    /// The operation the deadline limits.
     pub operation: Operation,
     /// The configured (or default) timeout the deadline was derived from.
     pub timeout: Duration,
+    /// When the operation must have finished.
     pub at: Instant,
 }
 
 impl Deadline {
+    /// A deadline `timeout` from now.
     pub fn starting_now(operation: Operation, timeout: Duration) -> Self {
         Self {
             operation,
@@ -35,11 +38,15 @@ impl Deadline {
 /// the last observed state when reporting (e.g. "... last status: creating").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Interrupted {
+    /// Terraform asked the provider to stop (Ctrl-C, or the end of a command).
     #[error("the operation was cancelled because Terraform asked the provider to stop")]
     Cancelled,
+    /// The operation's deadline passed.
     #[error("timed out after {} waiting for {operation} to complete (set timeouts {{ {operation} = \"...\" }} to wait longer)", format_go_duration(*.timeout))]
     TimedOut {
+        /// The operation that timed out.
         operation: Operation,
+        /// The timeout it had.
         timeout: Duration,
     },
 }
@@ -101,6 +108,8 @@ impl<D> Context<D> {
         &self.provider
     }
 
+    /// The provider data, as a shared handle to keep beyond this request (e.g. in a spawned
+    /// task).
     pub fn provider_arc(&self) -> Arc<D> {
         Arc::clone(&self.provider)
     }
@@ -110,10 +119,12 @@ impl<D> Context<D> {
         &self.cancel
     }
 
+    /// Whether Terraform asked the provider to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }
 
+    /// The deadline of the current operation, when it has a timeout.
     pub fn deadline(&self) -> Option<Deadline> {
         self.deadline
     }

@@ -14,6 +14,7 @@ pub trait DataSource<D: Send + Sync + 'static>: Send + Sync + 'static {
     /// The type name used in configuration, e.g. `baidu_peerconns`.
     fn type_name(&self) -> &str;
 
+    /// The data source's schema.
     fn schema(&self) -> Schema;
 
     /// Cross-attribute checks on the configuration (which may contain

@@ -3,16 +3,27 @@
 
 use std::time::Duration;
 
+/// Why a string is not a Go duration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
+    /// The string is empty.
     #[error("empty duration")]
     Empty,
+    /// The duration is negative.
     #[error("negative durations are not allowed")]
     Negative,
+    /// Not numbers with units.
     #[error("invalid duration {0:?}: expected a sequence of numbers with units, like \"10m\", \"1h30m\" or \"45s\" (units: h, m, s, ms, us, ns)")]
     Invalid(String),
+    /// A unit Go does not have.
     #[error("unknown unit {unit:?} in duration {input:?} (units: h, m, s, ms, us, ns)")]
-    UnknownUnit { unit: String, input: String },
+    UnknownUnit {
+        /// The unit.
+        unit: String,
+        /// The whole string.
+        input: String,
+    },
+    /// Larger than a `Duration` holds.
     #[error("duration {0:?} is too large")]
     Overflow(String),
 }

@@ -26,13 +26,22 @@ use tfvalue::{AttributePath, Type, Value};
 /// A provider that cannot be served as written (found at start-up).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameworkError {
+    /// A schema breaks Terraform's or the framework's rules.
     #[error("invalid schema for {owner}: {}", .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     InvalidSchema {
+        /// The resource, data source or provider whose schema it is.
         owner: String,
+        /// Every mistake found in it.
         errors: Vec<SchemaError>,
     },
+    /// Two resources (or two data sources) with one type name.
     #[error("{kind} type {name:?} is registered twice")]
-    DuplicateTypeName { kind: &'static str, name: String },
+    DuplicateTypeName {
+        /// `resource` or `data source`.
+        kind: &'static str,
+        /// The type name.
+        name: String,
+    },
 }
 
 pub(crate) struct ResourceEntry<D: Send + Sync + 'static> {

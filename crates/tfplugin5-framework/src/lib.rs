@@ -15,6 +15,8 @@
 //! encoding, logging and the gRPC trait; `plan` is one walk over prior,
 //! config and planned values with a visitor per planning pass.
 
+#![warn(missing_docs)]
+
 pub mod behaviour;
 pub(crate) mod config_walk;
 pub mod context;

@@ -21,9 +21,12 @@ pub struct ConfigureRequest<'a> {
     pub terraform_version: &'a str,
 }
 
+/// The resource types a provider serves.
 pub type ResourceList<D> = Vec<Arc<dyn Resource<D>>>;
+/// The data source types a provider serves.
 pub type DataSourceList<D> = Vec<Arc<dyn DataSource<D>>>;
 
+/// A provider: its configuration block and the types it serves, behind [`crate::GrpcProvider`].
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// What `configure` produces and every resource operation receives
@@ -45,8 +48,10 @@ pub trait Provider: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Self::Data>;
 
+    /// The resource types, one per type name.
     fn resources(&self) -> ResourceList<Self::Data>;
 
+    /// The data source types, one per type name (none by default).
     fn data_sources(&self) -> DataSourceList<Self::Data> {
         Vec::new()
     }

@@ -18,6 +18,7 @@ use tfvalue::{AttributePath, PathStep, Value};
 /// Input of [`Resource::create`].
 #[derive(Debug, Clone, Copy)]
 pub struct CreateRequest<'a> {
+    /// The configuration.
     pub config: &'a Value,
     /// The planned state: config values, defaults, unknowns for computed attributes.
     pub planned: &'a Value,
@@ -36,14 +37,18 @@ pub struct ReadRequest<'a> {
 /// Input of [`Resource::update`].
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateRequest<'a> {
+    /// The state before the update.
     pub prior: &'a Value,
+    /// The configuration.
     pub config: &'a Value,
+    /// The planned state (what the plan promised; known values must be kept).
     pub planned: &'a Value,
 }
 
 /// Input of [`Resource::delete`].
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteRequest<'a> {
+    /// The state to delete.
     pub prior: &'a Value,
 }
 
@@ -52,6 +57,7 @@ pub struct DeleteRequest<'a> {
 pub struct ImportRequest<'a> {
     /// What the user passed to `terraform import` or an `import {}` block.
     pub id: &'a str,
+    /// The resource's schema.
     pub schema: &'a Schema,
 }
 
@@ -95,6 +101,7 @@ impl<'a> PlanChange<'a> {
         }
     }
 
+    /// The resource's schema.
     pub fn schema(&self) -> &Schema {
         self.schema
     }
@@ -114,18 +121,22 @@ impl<'a> PlanChange<'a> {
         self.planned.as_ref()
     }
 
+    /// The planned state, to edit in place (`None` for a destroy).
     pub fn planned_mut(&mut self) -> Option<&mut Value> {
         self.planned.as_mut()
     }
 
+    /// Whether the plan creates the object (there is no prior state).
     pub fn is_create(&self) -> bool {
         self.prior.is_none() && self.planned.is_some()
     }
 
+    /// Whether the plan changes an existing object (prior and planned are both set).
     pub fn is_update(&self) -> bool {
         self.prior.is_some() && self.planned.is_some()
     }
 
+    /// Whether the plan destroys the object (planned is null).
     pub fn is_destroy(&self) -> bool {
         self.planned.is_none()
     }
@@ -240,6 +251,7 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
     /// The type name used in configuration, e.g. `baidu_peerconn`.
     fn type_name(&self) -> &str;
 
+    /// The resource's schema.
     fn schema(&self) -> Schema;
 
     /// Cross-attribute checks on the configuration (which may contain unknown
@@ -259,6 +271,8 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
     ) {
     }
 
+    /// Creates the object; returns its state (with every unknown filled in). Returning a
+    /// partial state together with an error records what was created, so nothing is lost.
     async fn create(
         &self,
         ctx: &Context<D>,
@@ -266,6 +280,8 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Value>;
 
+    /// Reads the object; returns its current state, or `None` when it no longer exists
+    /// (Terraform then removes it from the state).
     async fn read(
         &self,
         ctx: &Context<D>,
@@ -273,6 +289,8 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Value>;
 
+    /// Updates the object in place; returns its new state. `None` with errors keeps the prior
+    /// state.
     async fn update(
         &self,
         ctx: &Context<D>,
@@ -280,6 +298,7 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Value>;
 
+    /// Deletes the object. Errors keep it in the state.
     async fn delete(&self, ctx: &Context<D>, req: DeleteRequest<'_>, diags: &mut Diagnostics);
 
     /// The state to start from for `terraform import ID`; `read` (with

@@ -42,18 +42,24 @@ use tfvalue::{Type, Value};
 /// How Terraform renders a description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DescriptionKind {
+    /// Plain text.
     #[default]
     Plain,
+    /// Markdown (rendered by the Registry and by documentation generators).
     Markdown,
 }
 
+/// The description of a schema, block or attribute, with its format.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Description {
+    /// The text.
     pub text: String,
+    /// Its format.
     pub kind: DescriptionKind,
 }
 
 impl Description {
+    /// A plain-text description.
     pub fn plain(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -61,6 +67,7 @@ impl Description {
         }
     }
 
+    /// A markdown description.
     pub fn markdown(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -86,8 +93,11 @@ impl From<String> for Description {
 /// `planned` differ (or `planned` is unknown).
 #[derive(Debug, Clone, Copy)]
 pub struct ReplaceCheck<'a> {
+    /// The prior value of the attribute.
     pub prior: &'a Value,
+    /// Its configured value.
     pub config: &'a Value,
+    /// Its planned value.
     pub planned: &'a Value,
 }
 
@@ -101,7 +111,9 @@ pub enum RequiresReplace {
     Always,
     /// A change for which the predicate answers true.
     If {
+        /// Describes the condition, for debugging output.
         description: String,
+        /// Whether a change replaces the object.
         predicate: Arc<ReplaceIfFn>,
     },
 }
@@ -128,6 +140,7 @@ impl RequiresReplace {
 /// resource's own `modify_plan` hook runs.
 #[derive(Debug, Clone, Default)]
 pub struct PlanBehaviour {
+    /// Whether (and when) a change of the attribute replaces the object.
     pub requires_replace: Option<RequiresReplace>,
     /// Planned when the configuration leaves the attribute null. Requires the
     /// attribute to be optional + computed (Terraform accepts a planned value
@@ -142,16 +155,25 @@ pub struct PlanBehaviour {
 /// One attribute of a block.
 #[derive(Debug, Clone)]
 pub struct Attribute {
+    /// The attribute's name in configuration.
     pub name: String,
+    /// Its Terraform type.
     pub ty: Type,
+    /// The configuration must set it.
     pub required: bool,
+    /// The configuration may set it.
     pub optional: bool,
+    /// The provider may set it (when the configuration does not).
     pub computed: bool,
+    /// Terraform hides its value in plans and output.
     pub sensitive: bool,
+    /// Its description, for documentation and editors.
     pub description: Description,
     /// `Some(message)` marks the attribute deprecated (the message may be empty).
     pub deprecation: Option<String>,
+    /// What planning does with it.
     pub plan: PlanBehaviour,
+    /// Checks of its configured value, each reporting at the attribute's path.
     pub validators: Vec<Validator>,
 }
 
@@ -173,60 +195,73 @@ impl Attribute {
         }
     }
 
+    /// A string attribute.
     pub fn string(name: impl Into<String>) -> Self {
         Self::new(name, Type::String)
     }
 
+    /// A number attribute.
     pub fn number(name: impl Into<String>) -> Self {
         Self::new(name, Type::Number)
     }
 
+    /// A bool attribute.
     pub fn bool(name: impl Into<String>) -> Self {
         Self::new(name, Type::Bool)
     }
 
+    /// A map attribute with elements of type `element`.
     pub fn map(name: impl Into<String>, element: Type) -> Self {
         Self::new(name, Type::Map(Box::new(element)))
     }
 
+    /// A list attribute with elements of type `element`.
     pub fn list(name: impl Into<String>, element: Type) -> Self {
         Self::new(name, Type::List(Box::new(element)))
     }
 
+    /// A set attribute with elements of type `element`.
     pub fn set(name: impl Into<String>, element: Type) -> Self {
         Self::new(name, Type::Set(Box::new(element)))
     }
 
+    /// The configuration must set it.
     pub fn required(mut self) -> Self {
         self.required = true;
         self
     }
 
+    /// The configuration may set it.
     pub fn optional(mut self) -> Self {
         self.optional = true;
         self
     }
 
+    /// The provider may set it (alone: computed only; with `optional`: when not configured).
     pub fn computed(mut self) -> Self {
         self.computed = true;
         self
     }
 
+    /// Terraform hides its value in plans and output.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
     }
 
+    /// A plain-text description.
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = Description::plain(text);
         self
     }
 
+    /// A markdown description.
     pub fn markdown_description(mut self, text: impl Into<String>) -> Self {
         self.description = Description::markdown(text);
         self
     }
 
+    /// Deprecated, with the message Terraform shows when it is set.
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.deprecation = Some(message.into());
         self
@@ -286,6 +321,7 @@ impl Attribute {
         self
     }
 
+    /// Adds a check of the configured value.
     pub fn validate(mut self, validator: Validator) -> Self {
         self.validators.push(validator);
         self
@@ -315,46 +351,58 @@ pub enum Nesting {
 /// A block body: attributes and nested blocks.
 #[derive(Debug, Clone, Default)]
 pub struct Block {
+    /// The attributes, in declaration order.
     pub attributes: Vec<Attribute>,
+    /// The nested blocks, in declaration order.
     pub blocks: Vec<NestedBlock>,
+    /// Its description.
     pub description: Description,
+    /// The deprecation message, when deprecated.
     pub deprecation: Option<String>,
 }
 
 impl Block {
+    /// An empty block.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds an attribute.
     pub fn attribute(mut self, attribute: Attribute) -> Self {
         self.attributes.push(attribute);
         self
     }
 
+    /// Adds a nested block.
     pub fn block(mut self, block: NestedBlock) -> Self {
         self.blocks.push(block);
         self
     }
 
+    /// A plain-text description.
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = Description::plain(text);
         self
     }
 
+    /// A markdown description.
     pub fn markdown_description(mut self, text: impl Into<String>) -> Self {
         self.description = Description::markdown(text);
         self
     }
 
+    /// Deprecated, with the message Terraform shows when it is used.
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.deprecation = Some(message.into());
         self
     }
 
+    /// The attribute named `name`.
     pub fn get_attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// The nested block named `name`.
     pub fn get_block(&self, name: &str) -> Option<&NestedBlock> {
         self.blocks.iter().find(|b| b.type_name == name)
     }
@@ -391,10 +439,15 @@ impl Block {
 /// A nested block type inside a block.
 #[derive(Debug, Clone)]
 pub struct NestedBlock {
+    /// The block's name in configuration.
     pub type_name: String,
+    /// How its elements nest.
     pub nesting: Nesting,
+    /// The block's own schema.
     pub block: Block,
+    /// The fewest elements the configuration may have (0: no minimum).
     pub min_items: u32,
+    /// The most elements the configuration may have (0: no maximum).
     pub max_items: u32,
     /// Any change of the block's content replaces the object.
     pub requires_replace: bool,
@@ -412,31 +465,38 @@ impl NestedBlock {
         }
     }
 
+    /// A single block: at most one, its value an object (or null).
     pub fn single(type_name: impl Into<String>, block: Block) -> Self {
         Self::with(type_name, Nesting::Single, block)
     }
 
+    /// A list block: its value a list of objects.
     pub fn list(type_name: impl Into<String>, block: Block) -> Self {
         Self::with(type_name, Nesting::List, block)
     }
 
+    /// A set block: its value a set of objects.
     pub fn set(type_name: impl Into<String>, block: Block) -> Self {
         Self::with(type_name, Nesting::Set, block)
     }
 
+    /// A map block, with a label per element.
     pub fn map(type_name: impl Into<String>, block: Block) -> Self {
         Self::with(type_name, Nesting::Map, block)
     }
 
+    /// A group: always present, its attributes optional.
     pub fn group(type_name: impl Into<String>, block: Block) -> Self {
         Self::with(type_name, Nesting::Group, block)
     }
 
+    /// At least `n` elements.
     pub fn min_items(mut self, n: u32) -> Self {
         self.min_items = n;
         self
     }
 
+    /// At most `n` elements.
     pub fn max_items(mut self, n: u32) -> Self {
         self.max_items = n;
         self
@@ -453,6 +513,7 @@ impl NestedBlock {
         self
     }
 
+    /// Any change of the block's content replaces the object.
     pub fn requires_replace(mut self) -> Self {
         self.requires_replace = true;
         self
@@ -487,6 +548,7 @@ pub struct Schema {
     /// The version stored with each state object; raise it when the stored
     /// shape changes and handle the old version in `upgrade_state`.
     pub version: i64,
+    /// The top-level block.
     pub block: Block,
     /// Default operation timeouts; present when the schema has the standard
     /// `timeouts` block.
@@ -494,11 +556,12 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// An empty schema.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The schema of a typed model's block (see [`crate::model`]).
+    /// The schema of a typed model's block (see [`crate::model`](mod@crate::model)).
     pub fn of<M: crate::model::Model>() -> Self {
         Self {
             block: M::block(),
@@ -506,31 +569,37 @@ impl Schema {
         }
     }
 
+    /// The schema version stored with each state object.
     pub fn version(mut self, version: i64) -> Self {
         self.version = version;
         self
     }
 
+    /// A plain-text description.
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.block.description = Description::plain(text);
         self
     }
 
+    /// A markdown description.
     pub fn markdown_description(mut self, text: impl Into<String>) -> Self {
         self.block.description = Description::markdown(text);
         self
     }
 
+    /// Deprecated, with the message Terraform shows when it is used.
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.block.deprecation = Some(message.into());
         self
     }
 
+    /// Adds a top-level attribute.
     pub fn attribute(mut self, attribute: Attribute) -> Self {
         self.block.attributes.push(attribute);
         self
     }
 
+    /// Adds a top-level nested block.
     pub fn block(mut self, block: NestedBlock) -> Self {
         self.block.blocks.push(block);
         self
@@ -571,7 +640,9 @@ impl Schema {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct SchemaError {
+    /// Where in the schema, as `block.attribute`.
     pub path: String,
+    /// What is wrong.
     pub message: String,
 }
 

@@ -15,13 +15,18 @@ pub const TIMEOUTS_BLOCK: &str = "timeouts";
 /// The resource operations that can have a timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
+    /// `create`.
     Create,
+    /// `read`.
     Read,
+    /// `update`.
     Update,
+    /// `delete`.
     Delete,
 }
 
 impl Operation {
+    /// The name used in the `timeouts` block.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Create => "create",
@@ -49,30 +54,36 @@ pub struct Timeouts {
 }
 
 impl Timeouts {
+    /// No timeouts.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// A create timeout, with its default.
     pub fn create(mut self, default: Duration) -> Self {
         self.create = Some(default);
         self
     }
 
+    /// A read timeout, with its default.
     pub fn read(mut self, default: Duration) -> Self {
         self.read = Some(default);
         self
     }
 
+    /// An update timeout, with its default.
     pub fn update(mut self, default: Duration) -> Self {
         self.update = Some(default);
         self
     }
 
+    /// A delete timeout, with its default.
     pub fn delete(mut self, default: Duration) -> Self {
         self.delete = Some(default);
         self
     }
 
+    /// The default timeout of `op`, when it has one.
     pub fn default_for(&self, op: Operation) -> Option<Duration> {
         match op {
             Operation::Create => self.create,

@@ -5,6 +5,7 @@ use std::fmt;
 use super::{AttributePath, Diagnostic, Severity};
 
 impl Diagnostic {
+    /// An error with a summary and a detail.
     pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -14,6 +15,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with a summary and a detail.
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -28,6 +30,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -56,18 +59,22 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
 
+    /// Adds an error.
     pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::error(summary, detail));
     }
 
+    /// Adds a warning.
     pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::warning(summary, detail));
     }
@@ -82,6 +89,7 @@ impl Diagnostics {
         self.push(Diagnostic::error(summary, detail).at(path));
     }
 
+    /// Adds a warning at the configuration of `path`.
     pub fn attribute_warning(
         &mut self,
         path: AttributePath,
@@ -96,30 +104,37 @@ impl Diagnostics {
         self.0.append(&mut other.0);
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// How many there are.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Every diagnostic, in the order added.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }
 
+    /// Every diagnostic, as a slice.
     pub fn as_slice(&self) -> &[Diagnostic] {
         &self.0
     }
 
+    /// Every diagnostic, by value.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.0
     }

@@ -16,10 +16,13 @@ fn at(path: &AttributePath) -> String {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}{kind}", at(path))]
 pub struct DecodeError {
+    /// Where in the value.
     pub path: AttributePath,
+    /// What went wrong.
     pub kind: DecodeErrorKind,
 }
 
+/// What made decoding fail.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeErrorKind {
     /// The input ended in the middle of a value.
@@ -28,32 +31,54 @@ pub enum DecodeErrorKind {
     /// The encoded shape does not fit the type (cty: "a list is required").
     #[error("{0} is required")]
     Expected(&'static str),
+    /// A number that is not a cty number.
     #[error("{0}")]
     InvalidNumber(#[from] NumberError),
+    /// A string that is not UTF-8.
     #[error("string is not valid UTF-8")]
     InvalidUtf8,
+    /// A map or object key that is not a string.
     #[error("all keys must be strings")]
     NonStringKey,
     /// An object carries an attribute its type does not have.
     #[error("unsupported attribute {0:?}")]
     UnsupportedAttribute(String),
+    /// A tuple with the wrong number of elements.
     #[error("a tuple of length {expected} is required ({given} given)")]
-    TupleLength { expected: usize, given: usize },
+    TupleLength {
+        /// The type's length.
+        expected: usize,
+        /// The value's length.
+        given: usize,
+    },
+    /// A dynamic value's array is not `[type, value]`.
     #[error("dynamic value array must have exactly two elements")]
     DynamicArrayLength,
+    /// A dynamic value without its type.
     #[error("missing type in dynamically-typed value")]
     DynamicMissingType,
+    /// A dynamic value without its value.
     #[error("missing value in dynamically-typed value")]
     DynamicMissingValue,
+    /// A dynamic value's JSON object with a key other than `type` and `value`.
     #[error("invalid key {0:?} in dynamically-typed value")]
     DynamicInvalidKey(String),
+    /// A dynamic value whose type description is invalid.
     #[error("invalid type of dynamic value: {0}")]
     DynamicType(#[from] TypeJsonError),
     /// A msgpack extension with a payload that is not a refinement map.
+    /// A msgpack extension that is not an unknown value.
     #[error("unsupported extension type 0x{code:02x} with len {len}")]
-    UnsupportedExtension { code: i8, len: usize },
+    UnsupportedExtension {
+        /// The extension's type code.
+        code: i8,
+        /// Its payload's length.
+        len: usize,
+    },
+    /// A refinement payload larger than Terraform writes.
     #[error("oversize unknown value refinement")]
     OversizeRefinement,
+    /// A refinement payload that does not decode.
     #[error("failed to decode msgpack extension body: {0}")]
     InvalidRefinement(&'static str),
     /// Nesting deeper than any real schema (guards the stack).
@@ -65,6 +90,7 @@ pub enum DecodeErrorKind {
 }
 
 impl DecodeError {
+    /// An error at `path`.
     pub fn new(path: &AttributePath, kind: DecodeErrorKind) -> Self {
         DecodeError {
             path: path.clone(),
@@ -94,17 +120,28 @@ impl From<DecodeErrorKind> for DecodeError {
 /// Why a value does not fit a type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Mismatch {
+    /// A value of another kind than the type.
     #[error("{expected} required, found {found}")]
     WrongKind {
+        /// The type's kind.
         expected: String,
+        /// The value's kind.
         found: &'static str,
     },
+    /// An object attribute the type does not have.
     #[error("unsupported attribute {0:?}")]
     UnsupportedAttribute(String),
+    /// An object attribute of the type the value lacks.
     #[error("attribute {0:?} is required")]
     MissingAttribute(String),
+    /// A tuple with the wrong number of elements.
     #[error("a tuple of length {expected} is required ({given} given)")]
-    TupleLength { expected: usize, given: usize },
+    TupleLength {
+        /// The type's length.
+        expected: usize,
+        /// The value's length.
+        given: usize,
+    },
     /// A bare value in a `dynamic` position whose type cannot be inferred
     /// (e.g. a list mixing strings and numbers).
     #[error(
@@ -117,7 +154,9 @@ pub enum Mismatch {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", at(path))]
 pub struct ConformanceError {
+    /// Where in the value.
     pub path: AttributePath,
+    /// What does not fit.
     pub kind: Mismatch,
 }
 
@@ -125,12 +164,16 @@ pub struct ConformanceError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{kind}", at(path))]
 pub struct EncodeError {
+    /// Where in the value.
     pub path: AttributePath,
+    /// What went wrong.
     pub kind: EncodeErrorKind,
 }
 
+/// What made encoding fail.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeErrorKind {
+    /// The value does not fit the type.
     #[error("{0}")]
     Mismatch(#[from] Mismatch),
     /// JSON has no representation of unknown values (cty's message).
@@ -145,6 +188,7 @@ pub enum EncodeErrorKind {
 }
 
 impl EncodeError {
+    /// An error at `path`.
     pub fn new(path: &AttributePath, kind: impl Into<EncodeErrorKind>) -> Self {
         EncodeError {
             path: path.clone(),

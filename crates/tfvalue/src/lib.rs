@@ -19,6 +19,8 @@
 //!   [`Value::set`], [`Value::transform`] and [`Value::canonicalize`].
 //! - Strings are not NFC-normalised here (Terraform sends them normalised).
 
+#![warn(missing_docs)]
+
 mod attributes;
 mod conformance;
 mod diagnostic;
@@ -49,15 +51,23 @@ use std::collections::BTreeMap;
 /// keeps encodings deterministic (msgpack objects are written in key order).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
+    /// `bool`.
     Bool,
+    /// `number`: arbitrary-precision decimals.
     Number,
+    /// `string`.
     String,
     /// cty.DynamicPseudoType: the concrete type travels with the value.
     Dynamic,
+    /// `list(T)`.
     List(Box<Type>),
+    /// `set(T)`.
     Set(Box<Type>),
+    /// `map(T)`, keyed by strings.
     Map(Box<Type>),
+    /// `object({...})`: a fixed set of named attributes.
     Object(BTreeMap<String, Type>),
+    /// `tuple([...])`: a fixed sequence of element types.
     Tuple(Vec<Type>),
 }
 
@@ -68,17 +78,25 @@ pub enum Type {
 /// numbers by value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
+    /// Null (of any type).
     Null,
     /// Not known until apply. Refinements narrow what the final value can be.
     Unknown(Refinements),
+    /// A bool.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string.
     String(String),
+    /// A list's elements, in order.
     List(Vec<Value>),
     /// Elements in a canonical order with duplicates removed.
     Set(Vec<Value>),
+    /// A map's entries.
     Map(BTreeMap<String, Value>),
+    /// An object's attributes.
     Object(BTreeMap<String, Value>),
+    /// A tuple's elements.
     Tuple(Vec<Value>),
     /// A value in a position of type [`Type::Dynamic`], carrying its concrete type.
     Dynamic(Type, Box<Value>),
@@ -90,10 +108,15 @@ pub enum Value {
 pub struct Refinements {
     /// `Some(false)`: definitely not null.
     pub nullness: Option<bool>,
+    /// A known prefix of the final string.
     pub string_prefix: Option<String>,
+    /// A lower bound of the final number, and whether it is inclusive.
     pub number_lower: Option<(Number, bool)>,
+    /// An upper bound of the final number, and whether it is inclusive.
     pub number_upper: Option<(Number, bool)>,
+    /// The least length of the final collection.
     pub length_lower: Option<u64>,
+    /// The greatest length of the final collection.
     pub length_upper: Option<u64>,
 }
 
@@ -102,16 +125,23 @@ pub struct Refinements {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct AttributePath(pub Vec<PathStep>);
 
+/// One step of an [`AttributePath`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PathStep {
+    /// An object attribute.
     Attribute(String),
+    /// A map element, by key.
     ElementKeyString(String),
+    /// A list or tuple element, by index.
     ElementKeyInt(i64),
 }
 
+/// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Severity {
+    /// The operation fails.
     Error,
+    /// Terraform shows it and carries on.
     Warning,
 }
 
@@ -119,8 +149,12 @@ pub enum Severity {
 /// configuration line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// A short summary.
     pub summary: String,
+    /// The detail: what happened and what to do.
     pub detail: String,
+    /// The configuration it is about, when any.
     pub attribute: Option<AttributePath>,
 }

@@ -15,8 +15,11 @@ use bigdecimal::{BigDecimal, Pow, ToPrimitive, Zero};
 /// A cty number. Finite values are exact decimals; cty also admits ±infinity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Number {
+    /// A finite decimal.
     Finite(BigDecimal),
+    /// Positive infinity.
     PosInfinity,
+    /// Negative infinity.
     NegInfinity,
 }
 
@@ -26,6 +29,7 @@ pub enum NumberError {
     /// The text is not a decimal number (cty's own message).
     #[error("a number is required")]
     Syntax,
+    /// A float that is not a number.
     #[error("NaN is not a number")]
     NaN,
     /// Accepting it would let a ten-byte input expand into a gigabyte of digits.
@@ -42,10 +46,12 @@ pub const MAX_DECIMAL_EXPONENT: i64 = 100_000;
 const MAX_BINARY_EXPONENT: i64 = 10_000;
 
 impl Number {
+    /// The number `v`.
     pub fn from_i64(v: i64) -> Self {
         Number::Finite(BigDecimal::from(v))
     }
 
+    /// The number `v`.
     pub fn from_u64(v: u64) -> Self {
         Number::Finite(BigDecimal::from(v))
     }
@@ -75,14 +81,17 @@ impl Number {
         parse_number(s)
     }
 
+    /// Zero.
     pub fn zero() -> Self {
         Number::Finite(BigDecimal::zero())
     }
 
+    /// Whether it is finite.
     pub fn is_finite(&self) -> bool {
         matches!(self, Number::Finite(_))
     }
 
+    /// Whether it is a whole number.
     pub fn is_integer(&self) -> bool {
         match self {
             Number::Finite(d) => decimal_is_integer(d),
@@ -90,6 +99,7 @@ impl Number {
         }
     }
 
+    /// The decimal, when finite.
     pub fn as_bigdecimal(&self) -> Option<&BigDecimal> {
         match self {
             Number::Finite(d) => Some(d),

@@ -31,26 +31,32 @@ impl AttributePath {
         self
     }
 
+    /// Appends a step.
     pub fn push(&mut self, step: PathStep) {
         self.0.push(step);
     }
 
+    /// Removes and returns the last step.
     pub fn pop(&mut self) -> Option<PathStep> {
         self.0.pop()
     }
 
+    /// The steps, from the root.
     pub fn steps(&self) -> &[PathStep] {
         &self.0
     }
 
+    /// The number of steps.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether it is the root.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The last step, `None` at the root.
     pub fn last(&self) -> Option<&PathStep> {
         self.0.last()
     }
@@ -61,6 +67,7 @@ impl AttributePath {
         Some(AttributePath(rest.to_vec()))
     }
 
+    /// Whether `prefix` is this path or one of its ancestors.
     pub fn starts_with(&self, prefix: &AttributePath) -> bool {
         self.0.starts_with(&prefix.0)
     }

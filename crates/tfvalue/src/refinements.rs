@@ -15,30 +15,35 @@ impl Refinements {
         self
     }
 
+    /// A known prefix of the final string.
     #[must_use]
     pub fn with_string_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.string_prefix = Some(prefix.into());
         self
     }
 
+    /// A lower bound of the final number.
     #[must_use]
     pub fn with_number_lower(mut self, bound: Number, inclusive: bool) -> Self {
         self.number_lower = Some((bound, inclusive));
         self
     }
 
+    /// An upper bound of the final number.
     #[must_use]
     pub fn with_number_upper(mut self, bound: Number, inclusive: bool) -> Self {
         self.number_upper = Some((bound, inclusive));
         self
     }
 
+    /// The least length of the final collection.
     #[must_use]
     pub fn with_length_lower(mut self, min: u64) -> Self {
         self.length_lower = Some(min);
         self
     }
 
+    /// The greatest length of the final collection.
     #[must_use]
     pub fn with_length_upper(mut self, max: u64) -> Self {
         self.length_upper = Some(max);

@@ -6,26 +6,32 @@ use std::fmt;
 use super::Type;
 
 impl Type {
+    /// `list(element)`.
     pub fn list(element: Type) -> Type {
         Type::List(Box::new(element))
     }
 
+    /// `set(element)`.
     pub fn set(element: Type) -> Type {
         Type::Set(Box::new(element))
     }
 
+    /// `map(element)`.
     pub fn map(element: Type) -> Type {
         Type::Map(Box::new(element))
     }
 
+    /// `object({...})` of these attributes.
     pub fn object<K: Into<String>>(attributes: impl IntoIterator<Item = (K, Type)>) -> Type {
         Type::Object(attributes.into_iter().map(|(k, t)| (k.into(), t)).collect())
     }
 
+    /// `tuple([...])` of these elements.
     pub fn tuple(elements: impl IntoIterator<Item = Type>) -> Type {
         Type::Tuple(elements.into_iter().collect())
     }
 
+    /// `object({})`.
     pub fn empty_object() -> Type {
         Type::Object(BTreeMap::new())
     }
@@ -38,6 +44,7 @@ impl Type {
         }
     }
 
+    /// An object type's attribute types.
     pub fn attribute_types(&self) -> Option<&BTreeMap<String, Type>> {
         match self {
             Type::Object(attrs) => Some(attrs),
@@ -53,6 +60,7 @@ impl Type {
         }
     }
 
+    /// A tuple type's element types.
     pub fn tuple_element_types(&self) -> Option<&[Type]> {
         match self {
             Type::Tuple(elems) => Some(elems),
@@ -60,6 +68,7 @@ impl Type {
         }
     }
 
+    /// Whether it is `bool`, `number` or `string`.
     pub fn is_primitive(&self) -> bool {
         matches!(self, Type::Bool | Type::Number | Type::String)
     }
@@ -69,26 +78,32 @@ impl Type {
         matches!(self, Type::List(_) | Type::Set(_) | Type::Map(_))
     }
 
+    /// Whether it is an object type.
     pub fn is_object(&self) -> bool {
         matches!(self, Type::Object(_))
     }
 
+    /// Whether it is a tuple type.
     pub fn is_tuple(&self) -> bool {
         matches!(self, Type::Tuple(_))
     }
 
+    /// Whether it is a list type.
     pub fn is_list(&self) -> bool {
         matches!(self, Type::List(_))
     }
 
+    /// Whether it is a set type.
     pub fn is_set(&self) -> bool {
         matches!(self, Type::Set(_))
     }
 
+    /// Whether it is a map type.
     pub fn is_map(&self) -> bool {
         matches!(self, Type::Map(_))
     }
 
+    /// Whether it is `dynamic`.
     pub fn is_dynamic(&self) -> bool {
         matches!(self, Type::Dynamic)
     }

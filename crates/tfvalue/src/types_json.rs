@@ -9,18 +9,25 @@ use super::Type;
 /// Why bytes are not a cty JSON type description. Messages follow cty's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TypeJsonError {
+    /// Not JSON.
     #[error("invalid JSON in type description: {0}")]
     Syntax(String),
+    /// A primitive type name cty does not have.
     #[error("invalid primitive type name {0:?}")]
     InvalidPrimitive(String),
+    /// A complex type that is not `[kind, ...]`.
     #[error("invalid complex type description")]
     InvalidComplex,
+    /// A complex type kind cty does not have.
     #[error("invalid complex type kind name")]
     InvalidKind,
+    /// Bytes after the type description.
     #[error("unexpected extra data in type description")]
     ExtraData,
+    /// An optional attribute that is not an attribute of the object.
     #[error("optional attribute {0:?} is not defined")]
     UndefinedOptional(String),
+    /// Neither a primitive name nor a complex type.
     #[error("invalid type description")]
     Invalid,
 }

@@ -25,22 +25,27 @@ impl Value {
         })
     }
 
+    /// An unknown value with refinements.
     pub fn unknown_refined(refinements: Refinements) -> Value {
         Value::Unknown(refinements)
     }
 
+    /// A string.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
     }
 
+    /// A bool.
     pub fn bool(b: bool) -> Value {
         Value::Bool(b)
     }
 
+    /// A number.
     pub fn number(n: impl Into<Number>) -> Value {
         Value::Number(n.into())
     }
 
+    /// A list of these elements.
     pub fn list(elements: impl IntoIterator<Item = Value>) -> Value {
         Value::List(elements.into_iter().collect())
     }
@@ -52,18 +57,22 @@ impl Value {
         Value::Set(elements)
     }
 
+    /// A tuple of these elements.
     pub fn tuple(elements: impl IntoIterator<Item = Value>) -> Value {
         Value::Tuple(elements.into_iter().collect())
     }
 
+    /// A map of these entries.
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    /// An object of these attributes.
     pub fn object<K: Into<String>>(attributes: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Object(attributes.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    /// An object without attributes.
     pub fn empty_object() -> Value {
         Value::Object(BTreeMap::new())
     }
@@ -82,6 +91,7 @@ impl Value {
         v
     }
 
+    /// The concrete value inside a dynamic wrapper (itself otherwise), mutably.
     pub fn unwrap_dynamic_mut(&mut self) -> &mut Value {
         let mut v = self;
         while let Value::Dynamic(_, inner) = v {
@@ -90,6 +100,7 @@ impl Value {
         v
     }
 
+    /// The concrete value inside a dynamic wrapper (itself otherwise), by value.
     pub fn into_unwrapped_dynamic(self) -> Value {
         let mut v = self;
         while let Value::Dynamic(_, inner) = v {
@@ -108,6 +119,7 @@ impl Value {
         !matches!(self.unwrap_dynamic(), Value::Unknown(_))
     }
 
+    /// Whether it is unknown.
     pub fn is_unknown(&self) -> bool {
         !self.is_known()
     }
@@ -140,6 +152,7 @@ impl Value {
         self.as_object()?.get(name)
     }
 
+    /// Attribute `name` of a known object, mutably.
     pub fn get_attr_mut(&mut self, name: &str) -> Option<&mut Value> {
         match self.unwrap_dynamic_mut() {
             Value::Object(attrs) => attrs.get_mut(name),
@@ -156,6 +169,7 @@ impl Value {
         }
     }
 
+    /// The string, when it is one.
     pub fn as_str(&self) -> Option<&str> {
         match self.unwrap_dynamic() {
             Value::String(s) => Some(s),
@@ -163,6 +177,7 @@ impl Value {
         }
     }
 
+    /// The bool, when it is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self.unwrap_dynamic() {
             Value::Bool(b) => Some(*b),
@@ -170,6 +185,7 @@ impl Value {
         }
     }
 
+    /// The number, when it is one.
     pub fn as_number(&self) -> Option<&Number> {
         match self.unwrap_dynamic() {
             Value::Number(n) => Some(n),
@@ -182,6 +198,7 @@ impl Value {
         self.as_number()?.to_i64()
     }
 
+    /// The number as a `u64`, when it is a whole number in range.
     pub fn as_u64(&self) -> Option<u64> {
         self.as_number()?.to_u64()
     }
@@ -191,6 +208,7 @@ impl Value {
         self.as_number()?.to_f64()
     }
 
+    /// A list's elements.
     pub fn as_list(&self) -> Option<&[Value]> {
         match self.unwrap_dynamic() {
             Value::List(items) => Some(items),
@@ -198,6 +216,7 @@ impl Value {
         }
     }
 
+    /// A set's elements.
     pub fn as_set(&self) -> Option<&[Value]> {
         match self.unwrap_dynamic() {
             Value::Set(items) => Some(items),
@@ -205,6 +224,7 @@ impl Value {
         }
     }
 
+    /// A tuple's elements.
     pub fn as_tuple(&self) -> Option<&[Value]> {
         match self.unwrap_dynamic() {
             Value::Tuple(items) => Some(items),
@@ -221,6 +241,7 @@ impl Value {
         }
     }
 
+    /// A map's entries.
     pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
         match self.unwrap_dynamic() {
             Value::Map(entries) => Some(entries),
@@ -228,6 +249,7 @@ impl Value {
         }
     }
 
+    /// An object's attributes.
     pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
         match self.unwrap_dynamic() {
             Value::Object(attrs) => Some(attrs),
