@@ -985,9 +985,15 @@ mod api {
 
 use api::{Answer, Call, Expect};
 
-/// One bad answer of the API and what the client must make of it.
+/// One bad answer of the API and what the client must make of it; also a
+/// row of the API table in `docs/guides/hostile-input.md`, which is
+/// generated from these (`UPDATE_DOCS=1` rewrites it).
 struct ApiCase {
     name: &'static str,
+    /// What the guide adds to the result's class (empty: nothing).
+    says: &'static str,
+    /// A part of the error's message the guide quotes (and the test checks).
+    quote: Option<&'static str>,
     call: Call,
     answer: Answer,
     /// The class of the client's result.
@@ -998,13 +1004,15 @@ struct ApiCase {
     not_found: bool,
 }
 
-/// One row per bad-answer class. `docs/guides/hostile-input.md` lists the same rows.
+/// One row per bad-answer class.
 fn api_cases() -> Vec<ApiCase> {
     use api::http;
     let html = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>";
     vec![
         ApiCase {
             name: "GET 200, empty body",
+            says: "how the API has reported a missing peering",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", b""),
             expect: Expect::Empty,
@@ -1013,6 +1021,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, {}",
+            says: "how the API has reported a missing peering",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", b"{}"),
             expect: Expect::Empty,
@@ -1021,6 +1031,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, null",
+            says: "how the API has reported a missing peering",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", b"null"),
             expect: Expect::Empty,
@@ -1029,6 +1041,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, JSON without any peering field",
+            says: "**bug found and fixed**: was `Ok` with blank fields",
+            quote: Some("the answer has no status, so it is not a peering connection"),
             call: Call::Get,
             answer: http(200, "", br#"{"unexpected":{"a":1}}"#),
             expect: Expect::Decode,
@@ -1037,6 +1051,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, peering without status",
+            says: "**fixed**",
+            quote: Some("the answer has no status, so it is not a peering connection"),
             call: Call::Get,
             answer: http(
                 200,
@@ -1049,6 +1065,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, another peering's id",
+            says: "**fixed**: was accepted",
+            quote: Some("the answer describes \"peerconn-zzzzzzzzzzzz\" instead"),
             call: Call::Get,
             answer: http(
                 200,
@@ -1061,6 +1079,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, peerConnId is a number",
+            says: "",
+            quote: Some("the body is not the expected JSON"),
             call: Call::Get,
             answer: http(200, "", br#"{"peerConnId":5,"status":"active"}"#),
             expect: Expect::Decode,
@@ -1069,6 +1089,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, bandwidth is a string",
+            says: "",
+            quote: Some("the body is not the expected JSON"),
             call: Call::Get,
             answer: http(200, "", br#"{"status":"active","bandwidthInMbps":"ten"}"#),
             expect: Expect::Decode,
@@ -1077,6 +1099,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, bandwidth is fractional",
+            says: "",
+            quote: Some("the body is not the expected JSON"),
             call: Call::Get,
             answer: http(200, "", br#"{"status":"active","bandwidthInMbps":1.5}"#),
             expect: Expect::Decode,
@@ -1085,6 +1109,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, status is a number",
+            says: "",
+            quote: Some("the body is not the expected JSON"),
             call: Call::Get,
             answer: http(200, "", br#"{"status":7}"#),
             expect: Expect::Decode,
@@ -1093,6 +1119,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, tags is an object",
+            says: "",
+            quote: Some("the body is not the expected JSON"),
             call: Call::Get,
             answer: http(200, "", br#"{"status":"active","tags":{"k":"v"}}"#),
             expect: Expect::Decode,
@@ -1101,6 +1129,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, unknown status value (kept)",
+            says: "kept verbatim as `Other`; the resource treats it as not settled",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", br#"{"status":"hibernating"}"#),
             expect: Expect::Ok,
@@ -1109,6 +1139,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, HTML page",
+            says: "serde's message: position only, never the body",
+            quote: None,
             call: Call::Get,
             answer: http(200, "Content-Type: text/html\r\n", html),
             expect: Expect::Decode,
@@ -1117,6 +1149,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, binary garbage",
+            says: "serde's message: position only, never the body",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", b"\x00\xff\xfe\x89PNG\r\n\x1a\n"),
             expect: Expect::Decode,
@@ -1125,6 +1159,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, truncated JSON",
+            says: "serde's message: position only, never the body",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", br#"{"status":"act"#),
             expect: Expect::Decode,
@@ -1133,6 +1169,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, JSON nested 100 000 deep",
+            says: "serde's message: position only, never the body",
+            quote: None,
             call: Call::Get,
             answer: http(200, "", &[b'['; 100_000]),
             expect: Expect::Decode,
@@ -1141,6 +1179,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, 40 MiB body",
+            says: "**bug found and fixed**: was read into memory until the 60 s timeout",
+            quote: Some("the answer is larger than 16777216 bytes"),
             call: Call::Get,
             answer: http(200, "", &vec![b' '; 40 << 20]),
             expect: Expect::Decode,
@@ -1149,6 +1189,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, endless chunked body",
+            says: "**bug found and fixed**: was read into memory until the 60 s timeout",
+            quote: Some("the answer is larger than 16777216 bytes"),
             call: Call::Get,
             answer: Answer::Endless,
             expect: Expect::Decode,
@@ -1157,6 +1199,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200, body shorter than Content-Length",
+            says: "",
+            quote: None,
             call: Call::Get,
             answer: Answer::Raw(
                 b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"status\"".to_vec(),
@@ -1167,6 +1211,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET, connection closed without an answer",
+            says: "",
+            quote: None,
             call: Call::Get,
             answer: Answer::Close,
             expect: Expect::Transport,
@@ -1175,6 +1221,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET, malformed status line",
+            says: "",
+            quote: None,
             call: Call::Get,
             answer: Answer::Raw(b"HTTP/1.1 banana\r\n\r\n".to_vec()),
             expect: Expect::Transport,
@@ -1183,6 +1231,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET, not HTTP at all",
+            says: "`SSH-2.0-…`",
+            quote: None,
             call: Call::Get,
             answer: Answer::Raw(b"SSH-2.0-OpenSSH_9.2\r\n".to_vec()),
             expect: Expect::Transport,
@@ -1191,6 +1241,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 200 {}, with a 100 KiB header line",
+            says: "the header is accepted and the body `{}` reads as empty",
+            quote: None,
             call: Call::Get,
             answer: http(
                 200,
@@ -1203,6 +1255,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET, server never answers",
+            says: "after the per-attempt timeout",
+            quote: None,
             call: Call::Get,
             answer: Answer::Silent,
             expect: Expect::Timeout,
@@ -1211,6 +1265,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 404, Baidu JSON NoSuchObject",
+            says: "",
+            quote: None,
             call: Call::Get,
             answer: http(
                 404,
@@ -1223,6 +1279,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 404, empty body with x-bce-request-id",
+            says: "as Baidu's Go SDK reads it",
+            quote: None,
             call: Call::Get,
             answer: http(404, "", b""),
             expect: Expect::Api("NotFound"),
@@ -1231,6 +1289,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 404, HTML page (a proxy's or a wrong endpoint's)",
+            says: "the HTML is never quoted; **fixed**: counted as \"not found\", so a refresh could drop peerings from state",
+            quote: Some("the endpoint answered 404 with a non-JSON body of 35 bytes, not a Baidu API error"),
             call: Call::Get,
             answer: http(
                 404,
@@ -1243,6 +1303,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 502, HTML page",
+            says: "the HTML is never quoted",
+            quote: Some("non-JSON error body of 77 bytes"),
             call: Call::Get,
             answer: http(502, "Content-Type: text/html\r\n", html),
             expect: Expect::Api("BadGateway"),
@@ -1251,6 +1313,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 500, 1 MiB JSON message",
+            says: "the message is kept; Terraform shows at most 8 KiB of it",
+            quote: None,
             call: Call::Get,
             answer: http(
                 500,
@@ -1267,6 +1331,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 429, empty body",
+            says: "",
+            quote: None,
             call: Call::Get,
             answer: http(429, "", b""),
             expect: Expect::Api("TooManyRequests"),
@@ -1275,6 +1341,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "GET 301 redirect (not followed)",
+            says: "a signed request is never re-sent elsewhere",
+            quote: None,
             call: Call::Get,
             answer: http(301, "Location: http://127.0.0.1:9/elsewhere\r\n", b""),
             expect: Expect::Api("MovedPermanently"),
@@ -1283,6 +1351,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "POST 200, empty body",
+            says: "",
+            quote: None,
             call: Call::Create,
             answer: http(200, "", b""),
             expect: Expect::Empty,
@@ -1291,6 +1361,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "POST 200, no peerConnId",
+            says: "",
+            quote: Some("the answer has no peerConnId"),
             call: Call::Create,
             answer: http(200, "", br#"{"id":"peerconn-abcdefghijkl"}"#),
             expect: Expect::Decode,
@@ -1299,6 +1371,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "POST 200, empty peerConnId",
+            says: "",
+            quote: Some("the answer has no peerConnId"),
             call: Call::Create,
             answer: http(200, "", br#"{"peerConnId":""}"#),
             expect: Expect::Decode,
@@ -1307,6 +1381,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "POST 200, peerConnId with a path in it",
+            says: "`../../v1/peerconn`; **fixed**: was returned and later used in request paths",
+            quote: Some("the answer's peerConnId is not a peering connection id"),
             call: Call::Create,
             answer: http(200, "", br#"{"peerConnId":"../../v1/peerconn"}"#),
             expect: Expect::Decode,
@@ -1315,6 +1391,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "POST 200, HTML page",
+            says: "",
+            quote: None,
             call: Call::Create,
             answer: http(200, "", html),
             expect: Expect::Decode,
@@ -1323,6 +1401,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "LIST 200, empty body (an empty list)",
+            says: "",
+            quote: None,
             call: Call::List,
             answer: http(200, "", b""),
             expect: Expect::Ok,
@@ -1331,6 +1411,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "LIST 200, peerConns is a string",
+            says: "",
+            quote: None,
             call: Call::List,
             answer: http(200, "", br#"{"peerConns":"none"}"#),
             expect: Expect::Decode,
@@ -1339,6 +1421,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "LIST 200, item without peerConnId",
+            says: "**fixed**: was kept",
+            quote: Some("a listed peering has no peerConnId"),
             call: Call::List,
             answer: http(
                 200,
@@ -1351,6 +1435,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "DELETE 200, garbage body (ignored: no body expected)",
+            says: "",
+            quote: None,
             call: Call::Delete,
             answer: http(200, "", b"<html>ok</html>"),
             expect: Expect::Ok,
@@ -1359,6 +1445,8 @@ fn api_cases() -> Vec<ApiCase> {
         },
         ApiCase {
             name: "DELETE 500, HTML page",
+            says: "the HTML is never quoted",
+            quote: Some("non-JSON error body of"),
             call: Call::Delete,
             answer: http(500, "", html),
             expect: Expect::Api("InternalError"),
@@ -1378,6 +1466,8 @@ async fn hostile_api_answers_become_typed_client_errors() {
         expect: expected,
         retryable,
         not_found,
+        quote,
+        ..
     } in api_cases()
     {
         let server = api::serve(answer).await;
@@ -1402,6 +1492,13 @@ async fn hostile_api_answers_become_typed_client_errors() {
                 "{name}: expected {expected:?}, got {got:?}: {result:?}"
             ));
             continue;
+        }
+        if let Some(quoted) = quote {
+            if !err_text.contains(quoted) {
+                problems.push(format!(
+                    "{name}: the guide quotes {quoted:?}, the error says {err_text:?}"
+                ));
+            }
         }
         if let Err(e) = &result {
             if e.is_retryable() != retryable {
@@ -1440,5 +1537,62 @@ async fn hostile_api_answers_become_typed_client_errors() {
         "{} problem(s):\n{}",
         problems.len(),
         problems.join("\n")
+    );
+}
+
+/// The guide's API table: one row per [`ApiCase`].
+fn api_table() -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let mut out = String::from("| answer | result | retried | not found |\n|---|---|---|---|\n");
+    for case in api_cases() {
+        let class = match case.expect {
+            Expect::Decode => "`Decode`".to_owned(),
+            Expect::Empty => "`EmptyBody`".to_owned(),
+            Expect::Api(code) => format!("`Api` {code}"),
+            Expect::Transport => "`Transport`".to_owned(),
+            Expect::Timeout => "`Timeout`".to_owned(),
+            Expect::Ok => "accepted".to_owned(),
+        };
+        let mut result = match case.quote {
+            Some(quote) => format!("{class}: \"{quote}…\""),
+            None => class,
+        };
+        if !case.says.is_empty() {
+            result = format!("{result} ({})", case.says);
+        }
+        let (retried, not_found) = match case.expect {
+            Expect::Ok => ("–", "–"),
+            _ => (yes_no(case.retryable), yes_no(case.not_found)),
+        };
+        out.push_str(&format!(
+            "| {} | {result} | {retried} | {not_found} |\n",
+            case.name
+        ));
+    }
+    out
+}
+
+const GUIDE: &str = "docs/guides/hostile-input.md";
+const TABLE_START: &str = "<!-- generated from tests/hostile_input.rs api_cases(): start -->\n";
+const TABLE_END: &str = "<!-- generated: end -->\n";
+
+/// The guide's API table is the test's table, row for row.
+#[test]
+fn the_guide_lists_every_api_case_as_tested() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GUIDE);
+    let guide = std::fs::read_to_string(&path).expect("read the guide");
+    let (Some(start), Some(end)) = (guide.find(TABLE_START), guide.find(TABLE_END)) else {
+        panic!("{GUIDE} has no generated API table between {TABLE_START:?} and {TABLE_END:?}");
+    };
+    let current = &guide[start + TABLE_START.len()..end];
+    let table = api_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{TABLE_START}{table}{}", &guide[..start], &guide[end..]);
+        std::fs::write(&path, updated).expect("write the guide");
+        return;
+    }
+    assert_eq!(
+        current, table,
+        "{GUIDE} is out of date: run `UPDATE_DOCS=1 cargo test --test hostile_input`"
     );
 }
