@@ -59,20 +59,6 @@ fn config(endpoint: &str, blocks: &[&str]) -> String {
     hcl
 }
 
-/// An attribute of a resource instance in the state.
-#[track_caller]
-fn state_attr(wd: &TfWorkdir, address: &str, name: &str) -> Value {
-    wd.state_resource(address)["values"][name].clone()
-}
-
-#[track_caller]
-fn state_str(wd: &TfWorkdir, address: &str, name: &str) -> String {
-    match state_attr(wd, address, name) {
-        Value::String(s) => s,
-        other => panic!("{address}.{name} is not a string in the state: {other}"),
-    }
-}
-
 /// The emulator's record of one peering (`None` once it is gone).
 fn emulator_peering(emulator: &Emulator, id: &str) -> Option<Value> {
     emulator.state()["peerConns"]
@@ -103,8 +89,11 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         // The initiator's request waits in consulting.
         wd.write("main.tf", &config(endpoint, &[&bj_initiator()]));
         wd.apply();
-        let id = state_str(&wd, INITIATOR_ADDR, "id");
-        assert_eq!(state_str(&wd, INITIATOR_ADDR, "status"), "consulting");
+        let id = wd.state_of(INITIATOR_ADDR).str("id").to_owned();
+        assert_eq!(
+            wd.state_of(INITIATOR_ADDR).str("status").to_owned(),
+            "consulting"
+        );
         assert_eq!(emulator_status(&emulator, &id), "consulting");
 
         // An acceptor without an action is a configuration error, never a rejection.
@@ -142,19 +131,25 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         assert_eq!(accepts[0]["clientToken"], accepts[1]["clientToken"]);
         assert_eq!(accepts[1]["replayed"], Value::Bool(true), "{accepts:#?}");
         assert_eq!(accepts[0]["accountId"], PEER.account_id);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "active");
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "id"), id);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "role"), "acceptor");
         assert_eq!(
-            state_str(&wd, ACCEPTOR_ADDR, "local_vpc_id"),
+            wd.state_of(ACCEPTOR_ADDR).str("status").to_owned(),
+            "active"
+        );
+        assert_eq!(wd.state_of(ACCEPTOR_ADDR).str("id").to_owned(), id);
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("role").to_owned(),
+            "acceptor"
+        );
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("local_vpc_id").to_owned(),
             PEER.vpc("bj", 0)
         );
         assert_eq!(
-            state_str(&wd, ACCEPTOR_ADDR, "peer_account_id"),
+            wd.state_of(ACCEPTOR_ADDR).str("peer_account_id").to_owned(),
             INITIATOR.account_id
         );
         assert_eq!(
-            state_attr(&wd, ACCEPTOR_ADDR, "dns_sync"),
+            wd.state_of(ACCEPTOR_ADDR).attr("dns_sync").clone(),
             Value::Bool(false)
         );
         assert_eq!(emulator_status(&emulator, &id), "active");
@@ -162,7 +157,10 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         wd.plan_detailed_exitcode(&[]).assert_no_changes();
         // ...and after the initiator's state caught up with the acceptance.
         wd.apply_with(&["-refresh-only"]).assert_success();
-        assert_eq!(state_str(&wd, INITIATOR_ADDR, "status"), "active");
+        assert_eq!(
+            wd.state_of(INITIATOR_ADDR).str("status").to_owned(),
+            "active"
+        );
         wd.assert_plan_empty();
 
         // DNS sync for the acceptor's side, in place, waiting until it is open.
@@ -177,7 +175,10 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         let plan = wd.plan_json(&[]);
         assert_eq!(plan.actions(ACCEPTOR_ADDR), ["update"]);
         wd.apply_with(&["tfplan"]).assert_success();
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "dns_status"), "open");
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("dns_status").to_owned(),
+            "open"
+        );
         let record = emulator_peering(&emulator, &id).expect("peering");
         assert_eq!(record["acceptor"]["dnsStatus"], "open");
         assert_eq!(record["initiator"]["dnsStatus"], "close");
@@ -220,9 +221,12 @@ fn accept_dns_refusals_import_and_destroy_that_only_forgets() {
         );
         wd.state_rm(ACCEPTOR_ADDR);
         wd.import(ACCEPTOR_ADDR, &id);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "action"), "accept");
         assert_eq!(
-            state_attr(&wd, ACCEPTOR_ADDR, "dns_sync"),
+            wd.state_of(ACCEPTOR_ADDR).str("action").to_owned(),
+            "accept"
+        );
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).attr("dns_sync").clone(),
             Value::Bool(true)
         );
         wd.assert_plan_empty();
@@ -282,14 +286,23 @@ fn reject_ends_in_consult_failed_and_the_initiator_is_replaced_not_duplicated() 
         };
         wd.write("main.tf", &gz_config(&[&gz_initiator, &reject]));
         wd.apply();
-        let id = state_str(&wd, INITIATOR_ADDR, "id");
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "consult_failed");
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "action"), "reject");
+        let id = wd.state_of(INITIATOR_ADDR).str("id").to_owned();
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("status").to_owned(),
+            "consult_failed"
+        );
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("action").to_owned(),
+            "reject"
+        );
         assert_eq!(emulator_status(&emulator, &id), "consult_failed");
 
         // The initiator's state shows the rejection after a refresh...
         wd.apply_with(&["-refresh-only"]).assert_success();
-        assert_eq!(state_str(&wd, INITIATOR_ADDR, "status"), "consult_failed");
+        assert_eq!(
+            wd.state_of(INITIATOR_ADDR).str("status").to_owned(),
+            "consult_failed"
+        );
 
         // ...and its next plan replaces the peering instead of adding a second one.
         let plan = wd.plan_json(&[]);
@@ -303,10 +316,16 @@ fn reject_ends_in_consult_failed_and_the_initiator_is_replaced_not_duplicated() 
 
         // Carrying it out: the old request is deleted, the new one rejected again.
         wd.apply_with(&["tfplan"]).assert_success();
-        let new_id = state_str(&wd, INITIATOR_ADDR, "id");
+        let new_id = wd.state_of(INITIATOR_ADDR).str("id").to_owned();
         assert_ne!(new_id, id);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "peer_conn_id"), new_id);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "consult_failed");
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("peer_conn_id").to_owned(),
+            new_id
+        );
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("status").to_owned(),
+            "consult_failed"
+        );
         assert!(
             emulator_peering(&emulator, &id).is_none(),
             "old one deleted"
@@ -327,20 +346,29 @@ fn importing_a_pending_request_lets_the_configuration_answer_it() {
         wd.log("debug");
         wd.write("main.tf", &config(endpoint, &[&bj_initiator()]));
         wd.apply();
-        let id = state_str(&wd, INITIATOR_ADDR, "id");
+        let id = wd.state_of(INITIATOR_ADDR).str("id").to_owned();
 
         // Import while still consulting: no action is derived.
         let accept = acceptor_block("baidu_peerconn.pc.id", "  action       = \"accept\"\n");
         wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
         wd.import(ACCEPTOR_ADDR, &id);
-        assert_eq!(state_attr(&wd, ACCEPTOR_ADDR, "action"), Value::Null);
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "consulting");
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).attr("action").clone(),
+            Value::Null
+        );
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("status").to_owned(),
+            "consulting"
+        );
 
         // The configuration's action applies in place.
         let plan = wd.plan_json(&[]);
         assert_eq!(plan.actions(ACCEPTOR_ADDR), ["update"]);
         wd.apply_with(&["tfplan"]).assert_success();
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "status"), "active");
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("status").to_owned(),
+            "active"
+        );
         assert_eq!(emulator_status(&emulator, &id), "active");
         wd.apply_with(&["-refresh-only"]).assert_success();
         wd.assert_plan_empty();
@@ -403,7 +431,7 @@ fn import_block_generates_an_acceptor_config_that_plans_clean() {
         );
         wd.write("main.tf", &config(endpoint, &[&bj_initiator(), &accept]));
         wd.apply();
-        let id = state_str(&wd, INITIATOR_ADDR, "id");
+        let id = wd.state_of(INITIATOR_ADDR).str("id").to_owned();
         wd.state_rm(ACCEPTOR_ADDR);
 
         let import = format!(
@@ -422,7 +450,10 @@ fn import_block_generates_an_acceptor_config_that_plans_clean() {
         assert!(generated.contains("\"accept\""), "{generated}");
         assert!(generated.contains("baidu.peer"), "{generated}");
         wd.apply();
-        assert_eq!(state_str(&wd, ACCEPTOR_ADDR, "action"), "accept");
+        assert_eq!(
+            wd.state_of(ACCEPTOR_ADDR).str("action").to_owned(),
+            "accept"
+        );
         wd.assert_plan_empty();
 
         wd.destroy();

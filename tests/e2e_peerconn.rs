@@ -97,34 +97,6 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
-/// The `values` of the state's resource at `ADDR`.
-#[track_caller]
-fn state_values(wd: &TfWorkdir) -> Value {
-    wd.state_resource(ADDR)
-        .get("values")
-        .cloned()
-        .unwrap_or(Value::Null)
-}
-
-/// The raw state file's instance of `ADDR` (it records taint, which
-/// `show -json` does not on every version).
-#[track_caller]
-fn state_file_instance(wd: &TfWorkdir) -> Value {
-    let path = wd.path().join("terraform.tfstate");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let state: Value = serde_json::from_str(&text).expect("state file is JSON");
-    state
-        .get("resources")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|r| r.get("type") == Some(&json!("baidu_peerconn")))
-        .and_then(|r| r.pointer("/instances/0"))
-        .cloned()
-        .unwrap_or_else(|| panic!("no baidu_peerconn in the state file:\n{text}"))
-}
-
 /// API requests that change something (anything but GET on `/v1/`).
 fn mutating_requests(emu: &Emulator) -> Vec<Value> {
     emu.requests()
@@ -215,7 +187,7 @@ fn same_account_postpaid_lifecycle() {
         write(&["bandwidth_in_mbps = 10", "description = \"first\""]);
         plan_expect_and_apply(&wd, &["create"]);
 
-        let values = state_values(&wd);
+        let values = wd.state_of(ADDR).values;
         let id = values["id"].as_str().expect("id in state").to_owned();
         let pc = only_peering(&emu);
         assert_eq!(pc["peerConnId"], json!(id));
@@ -313,7 +285,7 @@ fn same_account_postpaid_lifecycle() {
         assert_eq!(str_at(&pc, "/initiator/description"), "second");
         assert_eq!(str_at(&pc, "/initiator/ifName"), "lif-1");
         assert_eq!(str_at(&pc, "/initiator/dnsStatus"), "open");
-        let values = state_values(&wd);
+        let values = wd.state_of(ADDR).values;
         assert_eq!(values["dns_sync"], json!(true));
         assert_eq!(values["dns_status"], json!("open"));
         assert_plan_empty(&wd);
@@ -378,7 +350,7 @@ fn prepaid_cross_region_with_reservation() {
             })
         );
         assert_eq!(pc["createRequest"]["peerRegion"], json!("gz"));
-        let values = state_values(&wd);
+        let values = wd.state_of(ADDR).values;
         let id = values["id"].as_str().expect("id").to_owned();
         assert_eq!(values["local_region"], json!("bj"));
         assert!(values["expired_time"]
@@ -403,7 +375,7 @@ fn prepaid_cross_region_with_reservation() {
         out.assert_contains("bandwidth_in_mbps");
         assert_says(&out, "Prepaid bandwidth can only grow");
         assert_eq!(mutating_requests(&emu).len(), before);
-        assert_eq!(state_values(&wd)["bandwidth_in_mbps"], json!(50));
+        assert_eq!(wd.state_of(ADDR).values["bandwidth_in_mbps"], json!(50));
 
         // A longer initial term buys nothing (it used to renew silently).
         let expired_before = values["expired_time"].clone();
@@ -414,7 +386,7 @@ fn prepaid_cross_region_with_reservation() {
         wd.apply_with(&["tfplan"]).assert_success();
         let calls = operations(&mutating_requests(&emu)[before..]);
         assert_eq!(calls, ["ResizePeerConn"]);
-        assert_eq!(state_values(&wd)["expired_time"], expired_before);
+        assert_eq!(wd.state_of(ADDR).values["expired_time"], expired_before);
         assert_eq!(only_peering(&emu)["bandwidthInMbps"], json!(60));
         assert_plan_empty(&wd);
 
@@ -432,7 +404,7 @@ fn prepaid_cross_region_with_reservation() {
             operations(&mutating_requests(&emu)[before..]),
             ["RenewPeerConn"]
         );
-        assert_ne!(state_values(&wd)["expired_time"], expired_before);
+        assert_ne!(wd.state_of(ADDR).values["expired_time"], expired_before);
         assert_plan_empty(&wd);
 
         // Past its term the peering is expired: kept, with what to do.
@@ -449,7 +421,7 @@ fn prepaid_cross_region_with_reservation() {
             operations(&mutating_requests(&emu)[before..]),
             ["RenewPeerConn"]
         );
-        let values = state_values(&wd);
+        let values = wd.state_of(ADDR).values;
         assert_eq!(values["id"], json!(id));
         assert_eq!(values["status"], json!("active"));
 
@@ -492,7 +464,10 @@ fn out_of_band_delete_is_dropped_and_recreated() {
         ];
         wd.write("main.tf", &config(&emu, &resource(&lines, POSTPAID)));
         wd.apply();
-        let old = state_values(&wd)["id"].as_str().expect("id").to_owned();
+        let old = wd.state_of(ADDR).values["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
         emu.delete_out_of_band(&old);
 
         let refresh = wd.apply_with(&["-refresh-only"]);
@@ -509,7 +484,10 @@ fn out_of_band_delete_is_dropped_and_recreated() {
         );
 
         plan_expect_and_apply(&wd, &["create"]);
-        let new = state_values(&wd)["id"].as_str().expect("id").to_owned();
+        let new = wd.state_of(ADDR).values["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
         assert_ne!(new, old);
         assert_eq!(only_peering(&emu)["peerConnId"], json!(new));
         assert_plan_empty(&wd);
@@ -600,7 +578,7 @@ fn failure_after_create_keeps_the_id_tainted_and_is_replaced() {
         assert_says(&out, "reached status error");
         out.assert_contains(&failed_id);
 
-        let instance = state_file_instance(&wd);
+        let instance = wd.state_file_instance("baidu_peerconn");
         assert_eq!(
             instance["status"],
             json!("tainted"),
@@ -612,7 +590,10 @@ fn failure_after_create_keeps_the_id_tainted_and_is_replaced() {
 
         emu.set_timing(&json!({ "creating": "200ms" }));
         plan_expect_and_apply(&wd, &["delete", "create"]);
-        let new = state_values(&wd)["id"].as_str().expect("id").to_owned();
+        let new = wd.state_of(ADDR).values["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
         assert_ne!(new, failed_id);
         assert_eq!(only_peering(&emu)["peerConnId"], json!(new));
         assert_plan_empty(&wd);
@@ -906,7 +887,7 @@ fn create_timeout_reports_the_last_status() {
         out.assert_contains("timeouts");
         let id = str_at(&only_peering(&emu), "/peerConnId").to_owned();
         out.assert_contains(&id);
-        let instance = state_file_instance(&wd);
+        let instance = wd.state_file_instance("baidu_peerconn");
         assert_eq!(instance["status"], json!("tainted"));
         assert_eq!(instance["attributes"]["id"], json!(id));
     });
@@ -932,7 +913,7 @@ fn cross_account_request_waits_and_a_rejection_is_replaced() {
         ];
         wd.write("main.tf", &config(&emu, &resource(&lines, POSTPAID)));
         plan_expect_and_apply(&wd, &["create"]);
-        let values = state_values(&wd);
+        let values = wd.state_of(ADDR).values;
         let id = values["id"].as_str().expect("id").to_owned();
         assert_eq!(values["status"], json!("consulting"));
         assert_eq!(values["peer_account_id"], json!(PEER.account_id));

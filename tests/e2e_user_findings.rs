@@ -197,7 +197,9 @@ fn generated_config_for_a_pending_request_is_not_a_silent_no_op() {
             &format!("{}{request}", emulator_providers(emu.endpoint())),
         );
         wd.apply();
-        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+        let id = wd
+            .state_of("baidu_peerconn.pc")
+            .attr("id")
             .as_str()
             .expect("id")
             .to_owned();
@@ -255,7 +257,9 @@ fn an_acceptor_plan_shows_the_request_it_answers() {
             ),
         );
         team_a.apply();
-        let id = team_a.state_resource("baidu_peerconn.pc")["values"]["id"]
+        let id = team_a
+            .state_of("baidu_peerconn.pc")
+            .attr("id")
             .as_str()
             .expect("id")
             .to_owned();
@@ -349,7 +353,9 @@ fn destroy_is_not_blocked_by_a_refused_change_or_a_vanished_request() {
         );
         team_a.apply();
         let id = |name: &str| {
-            team_a.state_resource(&format!("baidu_peerconn.{name}"))["values"]["id"]
+            team_a
+                .state_of(&format!("baidu_peerconn.{name}"))
+                .attr("id")
                 .as_str()
                 .expect("id")
                 .to_owned()
@@ -452,7 +458,7 @@ fn a_regional_emulator_catches_a_provider_in_the_wrong_region() {
         out.assert_failure();
         out.assert_says("The local VPC is in another region");
         out.assert_not_contains("inconsistent result");
-        assert!(wd.state_resource("baidu_peerconn.pc")["values"]["id"].is_string());
+        assert!(wd.state_of("baidu_peerconn.pc").attr("id").is_string());
         wd.destroy();
     });
 }
@@ -479,7 +485,9 @@ fn a_rejected_request_is_requested_again_or_stops_with_an_error() {
         };
         wd.write("main.tf", &config(""));
         wd.apply();
-        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+        let id = wd
+            .state_of("baidu_peerconn.pc")
+            .attr("id")
             .as_str()
             .expect("id")
             .to_owned();
@@ -508,10 +516,7 @@ fn a_rejected_request_is_requested_again_or_stops_with_an_error() {
         apply.assert_says("Peering request rejected");
         apply.assert_says("Ask the peer account to accept a new request");
         assert_eq!(creates(&emu), before, "a rejected request was filed again");
-        assert_eq!(
-            wd.state_resource("baidu_peerconn.pc")["values"]["id"],
-            Value::String(id.clone())
-        );
+        assert_eq!(wd.state_of("baidu_peerconn.pc").id(), id);
         wd.destroy();
     });
 }
@@ -636,8 +641,8 @@ fn a_second_account_through_a_profile_never_reaches_plans_or_state() {
         let plan = wd.plan_json(&[]);
         wd.apply_with(&["tfplan"]).assert_success();
         assert_eq!(
-            wd.state_resource("baidu_peerconn_acceptor.acc")["values"]["status"],
-            Value::String("active".into())
+            wd.state_of("baidu_peerconn_acceptor.acc").str("status"),
+            "active"
         );
         let saved_plan = std::fs::read(wd.path().join("tfplan")).expect("plan file");
         let state = std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state");
@@ -687,8 +692,8 @@ fn a_second_account_through_an_assumed_role() {
         let plan = wd.plan_json(&[]);
         wd.apply_with(&["tfplan"]).assert_success();
         assert_eq!(
-            wd.state_resource("baidu_peerconn_acceptor.acc")["values"]["status"],
-            Value::String("active".into())
+            wd.state_of("baidu_peerconn_acceptor.acc").str("status"),
+            "active"
         );
         let requests = emu.requests();
         let requests = requests["requests"].as_array().expect("request log");
@@ -780,7 +785,9 @@ fn an_import_never_plans_a_purchase() {
             &format!("{providers}{}", resource("    renewals = [4]\n")),
         );
         wd.apply();
-        let id = wd.state_resource("baidu_peerconn.pc")["values"]["id"]
+        let id = wd
+            .state_of("baidu_peerconn.pc")
+            .attr("id")
             .as_str()
             .expect("id")
             .to_owned();

@@ -411,18 +411,9 @@ fn live_peerings(emu: &Emulator) -> BTreeSet<String> {
 
 /// `address → id` of every `baidu_peerconn` in the state.
 fn state_ids(wd: &TfWorkdir) -> BTreeMap<String, String> {
-    let state = wd.show_json();
-    state
-        .pointer("/values/root_module/resources")
-        .and_then(Value::as_array)
+    wd.state_instances()
         .into_iter()
-        .flatten()
-        .filter_map(|r| {
-            Some((
-                r.get("address")?.as_str()?.to_owned(),
-                r.pointer("/values/id")?.as_str()?.to_owned(),
-            ))
-        })
+        .filter_map(|r| Some((r.address.clone(), r.attr("id").as_str()?.to_owned())))
         .collect()
 }
 

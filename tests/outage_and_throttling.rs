@@ -211,7 +211,7 @@ fn an_outage_of_the_create_call_orphans_nothing() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(made.len(), 1, "one peering, made once: {made:?}");
-    let id = wd.state_resource("baidu_peerconn.p0")["values"]["id"].clone();
+    let id = wd.state_of("baidu_peerconn.p0").attr("id").clone();
     assert_eq!(
         made[0]["peerConnId"], id,
         "the peering made is the one in state"

@@ -354,26 +354,45 @@ impl TfWorkdir {
         self.run_ok(&["show", "-json", "-no-color"]).json()
     }
 
-    /// The state's resource instance at `address` (e.g. `baidu_peerconn.a`) from
-    /// `show -json`, searching the root module.
+    /// Every resource instance of the root module's state, from `show -json`.
     #[track_caller]
-    pub fn state_resource(&self, address: &str) -> Value {
+    pub fn state_instances(&self) -> Vec<StateInstance> {
+        instances_of(&self.show_json())
+    }
+
+    /// The state's resource instance at `address` (e.g. `baidu_peerconn.a`).
+    #[track_caller]
+    pub fn state_of(&self, address: &str) -> StateInstance {
         let state = self.show_json();
-        let resources = state
-            .pointer("/values/root_module/resources")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        match resources
-            .iter()
-            .find(|r| r.get("address").and_then(Value::as_str) == Some(address))
+        match instances_of(&state)
+            .into_iter()
+            .find(|r| r.address == address)
         {
-            Some(r) => r.clone(),
+            Some(r) => r,
             None => panic!(
                 "state has no resource {address}; state:\n{}",
                 pretty(&state)
             ),
         }
+    }
+
+    /// The raw state file's first instance of resource type `ty`: it records
+    /// taint, which `show -json` does not on every version.
+    #[track_caller]
+    pub fn state_file_instance(&self, ty: &str) -> Value {
+        let path = self.path().join("terraform.tfstate");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let state: Value = serde_json::from_str(&text).expect("state file is JSON");
+        state
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|r| r.get("type").and_then(Value::as_str) == Some(ty))
+            .and_then(|r| r.pointer("/instances/0"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {ty} in the state file:\n{text}"))
     }
 
     /// `terraform output -json`: `{name: {sensitive, type, value}}`.
@@ -578,4 +597,62 @@ pub fn kill_group(pgid: u32) {
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// One resource instance of a state, as `terraform show -json` has it.
+#[derive(Debug, Clone)]
+pub struct StateInstance {
+    /// E.g. `baidu_peerconn.a`.
+    pub address: String,
+    /// The resource type.
+    pub ty: String,
+    /// Its attributes.
+    pub values: Value,
+}
+
+impl StateInstance {
+    /// An attribute (null when absent).
+    pub fn attr(&self, name: &str) -> &Value {
+        self.values.get(name).unwrap_or(&Value::Null)
+    }
+
+    /// A string attribute; anything else fails the test, naming it.
+    #[track_caller]
+    pub fn str(&self, name: &str) -> &str {
+        match self.attr(name) {
+            Value::String(s) => s,
+            other => panic!(
+                "{}.{name} is not a string in the state: {other}",
+                self.address
+            ),
+        }
+    }
+
+    /// The `id`.
+    #[track_caller]
+    pub fn id(&self) -> &str {
+        self.str("id")
+    }
+}
+
+fn instances_of(state: &Value) -> Vec<StateInstance> {
+    state
+        .pointer("/values/root_module/resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| StateInstance {
+            address: r
+                .get("address")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            ty: r
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            values: r.get("values").cloned().unwrap_or(Value::Null),
+        })
+        .collect()
 }
