@@ -17,7 +17,7 @@ use super::resource::{
     CreateRequest, DeleteRequest, ImportRequest, PlanChange, ReadRequest, Resource, UpdateRequest,
     UpgradeRequest,
 };
-use super::schema::{Schema, SchemaError};
+use super::schema::{Block, Schema, SchemaError};
 use super::timeouts::{Operation, TIMEOUTS_BLOCK};
 use super::values::{unknown_paths, unknowns_to_null, values_equal};
 use tfvalue::Diagnostics;
@@ -229,13 +229,7 @@ impl<P: Provider> Core<P> {
     }
 
     pub async fn validate_provider_config(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        validate_block(
-            &self.provider_schema.block,
-            &AttributePath::root(),
-            config,
-            &mut diags,
-        );
+        let mut diags = schema_checks(&self.provider_schema.block, config);
         self.provider.validate(config, &mut diags).await;
         diags
     }
@@ -265,13 +259,7 @@ impl<P: Provider> Core<P> {
         entry: &ResourceEntry<P::Data>,
         config: &Value,
     ) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        validate_block(
-            &entry.schema.block,
-            &AttributePath::root(),
-            config,
-            &mut diags,
-        );
+        let mut diags = schema_checks(&entry.schema.block, config);
         entry.resource.validate(config, &mut diags).await;
         diags
     }
@@ -281,13 +269,7 @@ impl<P: Provider> Core<P> {
         entry: &DataSourceEntry<P::Data>,
         config: &Value,
     ) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        validate_block(
-            &entry.schema.block,
-            &AttributePath::root(),
-            config,
-            &mut diags,
-        );
+        let mut diags = schema_checks(&entry.schema.block, config);
         entry.data_source.validate(config, &mut diags).await;
         diags
     }
@@ -767,6 +749,15 @@ fn nothing_returned(diags: &mut Diagnostics, summary: &str, what: &str, type_nam
             ),
         );
     }
+}
+
+/// The schema's own checks of a configuration (required and conflicting
+/// attributes, nested block counts, validators), before the type's
+/// cross-attribute `validate`.
+fn schema_checks(block: &Block, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    validate_block(block, &AttributePath::root(), config, &mut diags);
+    diags
 }
 
 #[cfg(test)]
