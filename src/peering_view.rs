@@ -34,6 +34,12 @@ pub fn tags_of(pc: &PeerConn) -> Slot<BTreeMap<String, String>> {
     )
 }
 
+/// The side a view shows (`initiator` or `acceptor`), null when the API
+/// left it out.
+pub fn role_of(pc: &PeerConn) -> Slot<String> {
+    named(pc.role.as_ref().map(|r| r.as_str()))
+}
+
 /// The description of `role` in a view.
 pub const ROLE_DOC: &str = "Which side this view shows: `initiator` (the account that \
                             requested the peering) or `acceptor` (the account that accepts \
@@ -181,7 +187,7 @@ impl PeeringView {
     pub fn of(pc: &PeerConn) -> Self {
         Self {
             id: Slot::Known(pc.peer_conn_id.clone()),
-            role: named(pc.role.as_ref().map(|r| r.as_str())),
+            role: role_of(pc),
             view: SideView::of(pc),
             labels: InitiatorLabels::of(pc),
         }

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use super::decision::Action;
-use crate::peering_view::{peer_conn_id_validator, SideView, ROLE_DOC};
+use crate::peering_view::{peer_conn_id_validator, role_of, SideView, ROLE_DOC};
 use tfplugin5_framework::behaviour::{timeouts_behaviours, Behaviour, Drift, Effect, Lifecycle};
 use tfplugin5_framework::schema::Schema;
-use tfplugin5_framework::{validators, Model, Slot, Timeouts};
+use tfplugin5_framework::{validators, Model, Timeouts};
 use tfvalue::Value;
 
 pub const TYPE_NAME: &str = "baidu_peerconn_acceptor";
@@ -129,9 +129,7 @@ impl AcceptorMirror {
     /// The acceptor's view as the API returned it.
     pub fn of(pc: &baidu_vpc::PeerConn) -> Self {
         Self {
-            role: pc.role.as_ref().map_or(Slot::Null, |r| {
-                crate::peering_view::string_or_null(r.as_str())
-            }),
+            role: role_of(pc),
             view: SideView::of(pc),
         }
     }

@@ -8,7 +8,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 use super::schema::*;
 use super::schema::{BillingModel, PeerConnModel, ReservationModel};
 use super::term;
-use crate::peering_view::{string_or_null, tags_of, SideView};
+use crate::peering_view::{role_of, string_or_null, tags_of, SideView};
 use crate::status::dns_sync_enabled;
 use baidu_vpc::model::{Billing, CreatePeerConnRequest, PaymentTiming, Reservation, Tag};
 use baidu_vpc::PeerConn;
@@ -130,10 +130,7 @@ pub fn state_from_views(base: &Value, initiator: &PeerConn, acceptor: Option<&Pe
     state.local_vpc_id = seen.local_vpc_id;
     state.peer_vpc_id = seen.peer_vpc_id;
     state.peer_region = seen.peer_region;
-    state.role = initiator
-        .role
-        .as_ref()
-        .map_or(Slot::Null, |r| string_or_null(r.as_str()));
+    state.role = role_of(initiator);
     state.status = seen.status;
     state.dns_status = seen.dns_status;
     state.local_if_id = seen.local_if_id;
