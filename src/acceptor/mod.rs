@@ -67,8 +67,7 @@ async fn after_failed_answer(
 /// The plan shows them as they are instead of "known after apply", and the
 /// apply records them as planned (a change the initiator makes meanwhile is
 /// read by the next refresh), so the two agree.
-fn unaffected_mirror(prior: &Value, planned: &Value) -> Vec<String> {
-    let (prior, planned) = (AcceptorModel::decode(prior), AcceptorModel::decode(planned));
+fn unaffected_mirror(prior: &AcceptorModel, planned: &AcceptorModel) -> Vec<String> {
     let action_changes = planned.answer() != prior.answer();
     let dns_changes = planned.dns_sync.known() != prior.dns_sync.known();
     AcceptorMirror::block()
@@ -80,14 +79,20 @@ fn unaffected_mirror(prior: &Value, planned: &Value) -> Vec<String> {
         .collect()
 }
 
-fn keep_what_the_update_cannot_change(plan: &mut PlanChange<'_>, prior: &Value) {
+/// Plans `unaffected` (see [`unaffected_mirror`]) as they are in `prior`
+/// where the plan left them unknown.
+fn keep_what_the_update_cannot_change(
+    plan: &mut PlanChange<'_>,
+    prior: &Value,
+    unaffected: &[String],
+) {
     let Some(planned) = plan.planned().cloned() else {
         return;
     };
-    for name in unaffected_mirror(prior, &planned) {
-        if planned.get_attr(&name).is_some_and(Value::is_unknown) {
-            let value = prior.get_attr(&name).cloned().unwrap_or(Value::Null);
-            plan.set_planned(&path(&name), value);
+    for name in unaffected {
+        if planned.get_attr(name).is_some_and(Value::is_unknown) {
+            let value = prior.get_attr(name).cloned().unwrap_or(Value::Null);
+            plan.set_planned(&path(name), value);
         }
     }
 }
@@ -107,8 +112,7 @@ fn forget_warning(diags: &mut Diagnostics, id: &str) {
 impl PeerConnAcceptorResource {
     /// Plan-time checks of an update: action and DNS changes the peering's
     /// recorded status makes impossible.
-    fn check_update(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-        let (prior, planned) = (AcceptorModel::decode(prior), AcceptorModel::decode(planned));
+    fn check_update(prior: &AcceptorModel, planned: &AcceptorModel, diags: &mut Diagnostics) {
         let Some(id) = prior.peering_id() else { return };
         let Some(status) = prior
             .mirror
@@ -241,10 +245,13 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         // (see `provider::refusal`); the apply refuses the same changes.
         let mut refusals = Diagnostics::new();
         match plan.prior() {
-            Some(prior) => {
-                let prior = prior.clone();
-                Self::check_update(&prior, planned, &mut refusals);
-                keep_what_the_update_cannot_change(plan, &prior);
+            Some(prior_value) => {
+                let prior_value = prior_value.clone();
+                let prior = AcceptorModel::decode(&prior_value);
+                let planned = AcceptorModel::decode(planned);
+                Self::check_update(&prior, &planned, &mut refusals);
+                let unaffected = unaffected_mirror(&prior, &planned);
+                keep_what_the_update_cannot_change(plan, &prior_value, &unaffected);
             }
             None => {
                 let planned = planned.clone();
@@ -366,7 +373,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         );
         let id = prior.peering_id()?;
         let mut refusals = Diagnostics::new();
-        Self::check_update(req.prior, req.planned, &mut refusals);
+        Self::check_update(&prior, &planned, &mut refusals);
         if refusals.has_errors() {
             diags.append(&mut refusals);
             return Some(req.prior.clone());
@@ -396,7 +403,7 @@ impl Resource<ProviderData> for PeerConnAcceptorResource {
         match ops::acceptor_view(ctx, client, id).await {
             Ok(pc) => {
                 let mut state = state::with_view(req.planned, &pc);
-                for name in unaffected_mirror(req.prior, req.planned) {
+                for name in unaffected_mirror(&prior, &planned) {
                     if let Some(planned) = req.planned.get_attr(&name).filter(|v| v.is_known()) {
                         state.set_attr(name.as_str(), planned.clone());
                     }
@@ -465,6 +472,11 @@ mod tests {
         v
     }
 
+    fn check(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
+        let (prior, planned) = (AcceptorModel::decode(prior), AcceptorModel::decode(planned));
+        PeerConnAcceptorResource::check_update(&prior, &planned, diags);
+    }
+
     fn paths(diags: &Diagnostics) -> Vec<AttributePath> {
         diags.iter().filter_map(|d| d.attribute.clone()).collect()
     }
@@ -472,7 +484,7 @@ mod tests {
     #[test]
     fn un_accepting_is_a_plan_error_on_action() {
         let mut diags = Diagnostics::new();
-        PeerConnAcceptorResource::check_update(
+        check(
             &state("active", Some("accept"), false),
             &state("active", Some("reject"), false),
             &mut diags,
@@ -504,7 +516,7 @@ mod tests {
         ];
         for (prior, planned) in cases {
             let mut diags = Diagnostics::new();
-            PeerConnAcceptorResource::check_update(&prior, &planned, &mut diags);
+            check(&prior, &planned, &mut diags);
             assert!(diags.is_empty(), "{prior:?} -> {planned:?}: {diags:?}");
         }
     }
@@ -512,14 +524,14 @@ mod tests {
     #[test]
     fn dns_on_a_peering_that_is_not_accepted_is_a_plan_error_on_dns_sync() {
         let mut diags = Diagnostics::new();
-        PeerConnAcceptorResource::check_update(
+        check(
             &state("consult_failed", Some("reject"), false),
             &state("consult_failed", Some("reject"), true),
             &mut diags,
         );
         assert_eq!(paths(&diags), [path(DNS_SYNC)]);
         let mut diags = Diagnostics::new();
-        PeerConnAcceptorResource::check_update(
+        check(
             &state("consulting", None, false),
             &state("consulting", Some("reject"), true),
             &mut diags,

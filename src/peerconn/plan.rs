@@ -123,10 +123,13 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
         }
     }
 
-    if let (Some(prior), Some(planned)) = (plan.prior(), plan.planned()) {
-        warn_if_tags_replace(prior, planned, diags);
-        warn_if_resource_group_added(prior, planned, diags);
-        say_what_the_term_change_buys(prior, planned, diags);
+    if let (Some(before), Some(prior_value), Some(planned_value)) =
+        (&prior, plan.prior(), plan.planned())
+    {
+        let after = PeerConnModel::decode(planned_value);
+        warn_if_tags_replace(before, prior_value, planned_value, diags);
+        warn_if_resource_group_added(before, &after, diags);
+        say_what_the_term_change_buys(before, &after, diags);
     }
 
     if plan.is_update() && !plan.replaces() {
@@ -154,14 +157,21 @@ pub fn modify_plan(plan: &mut PlanChange<'_>, provider_region: &str, diags: &mut
 /// A tags change replaces the peering (Baidu's peering API cannot relabel
 /// one): a plan that cuts traffic must say so in words, not only with
 /// `# forces replacement`.
-fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
+///
+/// The tags are compared as values (`prior`, `planned`): a planned map with
+/// unknown elements is a change, which the model would read as unknown.
+fn warn_if_tags_replace(
+    before: &PeerConnModel,
+    prior: &Value,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) {
     let tags = |v: &Value| v.get_attr(TAGS).cloned().unwrap_or(Value::Null);
-    let (before, after) = (tags(prior), tags(planned));
-    if before == after || before.is_null() {
+    let (prior_tags, planned_tags) = (tags(prior), tags(planned));
+    if prior_tags == planned_tags || prior_tags.is_null() {
         return;
     }
-    let prior_model = PeerConnModel::decode(prior);
-    let id = prior_model.id.as_deref().unwrap_or("(unknown)");
+    let id = before.id.as_deref().unwrap_or("(unknown)");
     diags.push(
         Diagnostic::warning(
             "Changing tags recreates the peering connection",
@@ -181,10 +191,13 @@ fn warn_if_tags_replace(prior: &Value, planned: &Value, diags: &mut Diagnostics)
 /// Nothing about money may happen without the plan saying so in words: a
 /// renewal is announced as a purchase with its months and the new expiry,
 /// and every other change of the term as buying nothing.
-fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-    let (before, after) = (PeerConnModel::decode(prior), PeerConnModel::decode(planned));
+fn say_what_the_term_change_buys(
+    before: &PeerConnModel,
+    after: &PeerConnModel,
+    diags: &mut Diagnostics,
+) {
     let id = before.id.as_deref().unwrap_or("(unknown)");
-    match renewal_change(&before, &after) {
+    match renewal_change(before, after) {
         RenewalChange::Buy(terms) => {
             let months: i64 = terms.iter().sum();
             let expired = before.expired_time.as_deref();
@@ -219,8 +232,8 @@ fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Dia
     }
     let reservation = |s: &PeerConnModel| s.billing.known().map(|b| b.reservation.clone());
     if after.prepaid() == Some(true)
-        && reservation(&before).is_some_and(|r| !r.is_null())
-        && reservation(&before) != reservation(&after)
+        && reservation(before).is_some_and(|r| !r.is_null())
+        && reservation(before) != reservation(after)
     {
         diags.push(
             Diagnostic::warning(
@@ -239,9 +252,15 @@ fn say_what_the_term_change_buys(prior: &Value, planned: &Value, diags: &mut Dia
 /// `resource_group_id` is sent only when creating, and Baidu never reports
 /// it back: adding it to an existing peering (one imported, or created
 /// without it) only records it, which the plan must not hide.
-fn warn_if_resource_group_added(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-    let group = |v: &Value| PeerConnModel::decode(v).resource_group_id.into_known();
-    let (None, Some(added)) = (group(prior), group(planned)) else {
+fn warn_if_resource_group_added(
+    before: &PeerConnModel,
+    after: &PeerConnModel,
+    diags: &mut Diagnostics,
+) {
+    let (None, Some(added)) = (
+        before.resource_group_id.known(),
+        after.resource_group_id.known(),
+    ) else {
         return;
     };
     diags.push(
